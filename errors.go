@@ -1,0 +1,170 @@
+package supersim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sentinel errors. An [*APIError] matches the first three with [errors.Is]
+// by its HTTP status, so callers can write
+//
+//	if errors.Is(err, supersim.ErrRateLimited) { ... }
+var (
+	// ErrUnauthorized matches an APIError with status 401 or 403: bad or
+	// missing credentials (Twilio code 20003).
+	ErrUnauthorized = errors.New("supersim: unauthorized")
+	// ErrNotFound matches an APIError with status 404 (Twilio code 20404).
+	ErrNotFound = errors.New("supersim: not found")
+	// ErrRateLimited matches an APIError with status 429 (Twilio code 20429),
+	// returned once the retries are spent.
+	ErrRateLimited = errors.New("supersim: rate limited")
+	// ErrServer matches an APIError with a 5xx status.
+	ErrServer = errors.New("supersim: server error")
+
+	// ErrInvalidResponse wraps a 2xx answer the SDK cannot read: malformed
+	// or truncated JSON, a wrong "key", a bad next_page_url.
+	ErrInvalidResponse = errors.New("supersim: invalid response")
+	// ErrPagingLoop is returned when the server hands out the same next page
+	// again, or keeps pointing onward from empty pages: a walk that would
+	// never end.
+	ErrPagingLoop = errors.New("supersim: paging does not advance")
+
+	// ErrNoCredentials is returned by [NewClient] when no credential option
+	// was given and the environment holds no complete pair either.
+	ErrNoCredentials = errors.New("supersim: no credentials: use WithCredentials or WithAPIKey, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET")
+	// ErrInvalidOption wraps every error that an [Option] returns to [NewClient].
+	ErrInvalidOption = errors.New("supersim: invalid option")
+)
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 64 << 10
+
+// APIError is a non-2xx answer from the API: one that is not retried, or the
+// last answer once the retries are spent.
+type APIError struct {
+	Status    int            // HTTP status code
+	Code      int            // Twilio error code, 0 if the body had none
+	Message   string         // Twilio's message, or a summary of a non-JSON body
+	MoreInfo  string         // link to Twilio's page for Code
+	Details   map[string]any // Twilio's optional "details" object
+	RequestID string         // the Twilio-Request-Id header, for Twilio support
+	Attempts  int            // how many tries were made, retries included
+}
+
+// Error describes the failure in one line, never with credentials.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "supersim: HTTP %d", e.Status)
+	if e.Code != 0 {
+		fmt.Fprintf(&b, ", Twilio error %d", e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.MoreInfo != "" {
+		fmt.Fprintf(&b, " (%s)", e.MoreInfo)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request %s]", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is lets [errors.Is] match e against ErrUnauthorized, ErrNotFound,
+// ErrRateLimited and ErrServer by status.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+	case ErrNotFound:
+		return e.Status == http.StatusNotFound
+	case ErrRateLimited:
+		return e.Status == http.StatusTooManyRequests
+	case ErrServer:
+		return e.Status >= 500 && e.Status <= 599
+	}
+	return false
+}
+
+// newAPIError reads at most maxErrorBody bytes of resp's body, closes it and
+// describes the answer. A JSON body in Twilio's shape fills Code, Message,
+// MoreInfo and Details; any other body (HTML from a proxy, nothing at all)
+// still yields the status and a short summary.
+func newAPIError(resp *http.Response) *APIError {
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Twilio-Request-Id")}
+	var twilio struct {
+		Code     int            `json:"code"`
+		Message  string         `json:"message"`
+		MoreInfo string         `json:"more_info"`
+		Details  map[string]any `json:"details"`
+	}
+	if json.Unmarshal(body, &twilio) == nil && (twilio.Code != 0 || twilio.Message != "") {
+		e.Code, e.Message, e.MoreInfo, e.Details = twilio.Code, twilio.Message, twilio.MoreInfo, twilio.Details
+		return e
+	}
+	e.Message = summarize(resp, body)
+	return e
+}
+
+// summarize describes a body that is not Twilio's JSON error.
+func summarize(resp *http.Response, body []byte) string {
+	text := http.StatusText(resp.StatusCode)
+	if text == "" {
+		text = "unknown status"
+	}
+	kind := resp.Header.Get("Content-Type")
+	switch {
+	case len(body) == 0:
+		return text + " (empty body)"
+	case strings.Contains(kind, "html"):
+		return text + " (HTML body" + titleOf(body) + ")"
+	}
+	snippet := strings.Join(strings.Fields(string(body)), " ")
+	if len(snippet) > 200 {
+		snippet = snippet[:200] + "..."
+	}
+	if !utf8.ValidString(snippet) {
+		snippet = strings.ToValidUTF8(snippet, "?")
+	}
+	return text + ": " + snippet
+}
+
+// titleOf returns `: "<title>"` for an HTML page that has one.
+func titleOf(body []byte) string {
+	lower := strings.ToLower(string(body))
+	start := strings.Index(lower, "<title>")
+	end := strings.Index(lower, "</title>")
+	if start < 0 || end < start {
+		return ""
+	}
+	title := strings.Join(strings.Fields(string(body[start+len("<title>"):end])), " ")
+	return fmt.Sprintf(": %q", title)
+}
+
+// ValidationError is one invalid field of [ListUsageRecordsOptions]. The
+// errors of several fields come joined with [errors.Join]; find them with
+// [errors.As] or by unwrapping.
+type ValidationError struct {
+	Field   string // the wire name: "Network", "PageSize", "StartTime", ...
+	Problem string // what is wrong, e.g. `must match ^HW[0-9a-fA-F]{32}$`
+	Value   string // the rejected value, as text
+}
+
+// Error reads like `supersim: invalid PageSize 5000: must be between 1 and 1000`.
+func (e *ValidationError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("supersim: invalid %s: %s", e.Field, e.Problem)
+	}
+	return fmt.Sprintf("supersim: invalid %s %q: %s", e.Field, e.Value, e.Problem)
+}

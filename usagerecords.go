@@ -1,0 +1,243 @@
+package supersim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/supersimkit/supersim/internal/sid"
+)
+
+// usageRecordsPath is the endpoint below the base URL.
+const usageRecordsPath = "/v1/UsageRecords"
+
+// Page size limits of the API.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// UsageRecordsService lists Super SIM usage records. Reach it as
+// Client.UsageRecords.
+type UsageRecordsService struct {
+	client *Client
+}
+
+// Group is the dimension usage is grouped by.
+type Group string
+
+// The groupings the API knows. The empty Group means no grouping.
+const (
+	GroupSim        Group = "sim"
+	GroupFleet      Group = "fleet"
+	GroupNetwork    Group = "network"
+	GroupIsoCountry Group = "isoCountry"
+)
+
+// Granularity is the time bucket of each record.
+type Granularity string
+
+// The granularities the API knows. The empty Granularity means the server's
+// default, which is GranularityAll.
+const (
+	GranularityHour Granularity = "hour"
+	GranularityDay  Granularity = "day"
+	GranularityAll  Granularity = "all"
+)
+
+// ListUsageRecordsOptions filters, groups and pages a usage listing. The
+// zero value lists the whole account's usage of the last month in one
+// record. Unset fields are not sent. See
+// https://www.twilio.com/docs/iot/supersim/api/usagerecord-resource
+type ListUsageRecordsOptions struct {
+	// Sim is a Sim SID (HS + 32 hex digits) or the Sim's unique name, sent as is.
+	Sim string `url:"Sim,omitempty"`
+	// Fleet is a Fleet SID (HF + 32 hex digits) or the Fleet's unique name.
+	Fleet string `url:"Fleet,omitempty"`
+	// Network is a Network SID: HW + 32 hex digits.
+	Network string `url:"Network,omitempty"`
+	// IsoCountry is an ISO 3166-1 alpha-2 code, in either case; sent upper-case.
+	IsoCountry string `url:"IsoCountry,omitempty"`
+	// Group is the dimension to group by; empty for none.
+	Group Group `url:"Group,omitempty"`
+	// Granularity is the time bucket; empty for the server's default (all).
+	Granularity Granularity `url:"Granularity,omitempty"`
+	// StartTime is the inclusive start; zero for the server's default
+	// (a month before EndTime). Sent as RFC 3339 in UTC.
+	StartTime time.Time `url:"StartTime,omitempty"`
+	// EndTime is the exclusive end; zero for the server's default (now).
+	// When both are set it must be after StartTime.
+	EndTime time.Time `url:"EndTime,omitempty"`
+	// PageSize is the number of records per page: 1 to 1000, or 0 for the
+	// server's default (50).
+	PageSize int `url:"PageSize,omitempty"`
+	// PageToken resumes a walk at a saved [Position], with Page.
+	PageToken string `url:"PageToken,omitempty"`
+	// Page is the page number that goes with PageToken; 0 without one.
+	Page int `url:"Page,omitempty"`
+	// MaxRecords stops the walk after this many records; 0 for no limit.
+	MaxRecords int `url:"-"`
+}
+
+// Validate checks every field and reports each invalid one as a
+// *ValidationError, joined with errors.Join; it returns nil for valid
+// options. List calls it before sending anything.
+func (o *ListUsageRecordsOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	var errs []error
+	bad := func(field, problem, value string) {
+		errs = append(errs, &ValidationError{Field: field, Problem: problem, Value: value})
+	}
+	checkSIDOrName := func(field, value, prefix string) {
+		if sid.LooksLike(value, prefix) && !sid.Valid(value, prefix) {
+			bad(field, "looks like a SID but is not "+prefix+" followed by 32 hex digits", value)
+		} else if strings.TrimSpace(value) != value {
+			bad(field, "has leading or trailing white space", value)
+		}
+	}
+	checkSIDOrName("Sim", o.Sim, "HS")
+	checkSIDOrName("Fleet", o.Fleet, "HF")
+	if o.Network != "" && !sid.Valid(o.Network, "HW") {
+		bad("Network", "must match ^HW[0-9a-fA-F]{32}$", o.Network)
+	}
+	if o.IsoCountry != "" && !isTwoLetters(o.IsoCountry) {
+		bad("IsoCountry", "must be an ISO 3166-1 alpha-2 code such as US or fr", o.IsoCountry)
+	}
+	switch o.Group {
+	case "", GroupSim, GroupFleet, GroupNetwork, GroupIsoCountry:
+	default:
+		bad("Group", "must be sim, fleet, network or isoCountry", string(o.Group))
+	}
+	switch o.Granularity {
+	case "", GranularityHour, GranularityDay, GranularityAll:
+	default:
+		bad("Granularity", "must be hour, day or all", string(o.Granularity))
+	}
+	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
+		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339), o.EndTime.UTC().Format(time.RFC3339))
+	}
+	if o.PageSize < 0 || o.PageSize > MaxPageSize {
+		bad("PageSize", "must be between 1 and 1000, or 0 for the default", strconv.Itoa(o.PageSize))
+	}
+	switch {
+	case o.Page < 0:
+		bad("Page", "must not be negative", strconv.Itoa(o.Page))
+	case o.Page > 0 && o.PageToken == "":
+		bad("Page", "needs the PageToken of that page (Twilio error 70002)", strconv.Itoa(o.Page))
+	}
+	if o.MaxRecords < 0 {
+		bad("MaxRecords", "must not be negative", strconv.Itoa(o.MaxRecords))
+	}
+	return errors.Join(errs...)
+}
+
+func isTwoLetters(s string) bool {
+	return len(s) == 2 && isLetter(s[0]) && isLetter(s[1])
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// query encodes the options for the wire at pos: times in UTC, the country
+// upper-case, PageToken and Page from pos.
+func (o ListUsageRecordsOptions) query(pos Position) (url.Values, error) {
+	o.IsoCountry = strings.ToUpper(o.IsoCountry)
+	if !o.StartTime.IsZero() {
+		o.StartTime = o.StartTime.UTC()
+	}
+	if !o.EndTime.IsZero() {
+		o.EndTime = o.EndTime.UTC()
+	}
+	o.PageToken, o.Page = pos.PageToken, pos.Page
+	return query.Values(o)
+}
+
+// UsageRecord is the usage of one bucket of time, for one group if the
+// listing was grouped. See
+// https://www.twilio.com/docs/iot/supersim/api/usagerecord-resource
+type UsageRecord struct {
+	AccountSID      string  `json:"account_sid"`
+	SimSID          string  `json:"sim_sid"`     // "" unless filtered or grouped by Sim
+	NetworkSID      string  `json:"network_sid"` // "" unless filtered or grouped by Network
+	FleetSID        string  `json:"fleet_sid"`   // "" unless filtered or grouped by Fleet
+	IsoCountry      string  `json:"iso_country"` // "" unless filtered or grouped by country
+	Period          Period  `json:"period"`
+	DataUpload      int64   `json:"data_upload"`       // bytes sent by the SIMs
+	DataDownload    int64   `json:"data_download"`     // bytes received by the SIMs
+	DataTotal       int64   `json:"data_total"`        // DataUpload + DataDownload
+	DataTotalBilled Decimal `json:"data_total_billed"` // exact amount, in BilledUnit
+	BilledUnit      string  `json:"billed_unit"`       // ISO 4217 currency; "" while billing is pending
+}
+
+// Period is the bucket of time a record covers: [StartTime, EndTime), in UTC.
+type Period struct {
+	StartTime time.Time `json:"start_time"`
+	EndTime   time.Time `json:"end_time"`
+}
+
+// usageRecordsPage is one page as the API sends it.
+type usageRecordsPage struct {
+	UsageRecords []UsageRecord `json:"usage_records"`
+	Meta         PageMeta      `json:"meta"`
+}
+
+// List returns an iterator over the usage records that opts select; nil
+// opts list with the server's defaults. Invalid options make the first Next
+// return false with the *ValidationError(s) in Err, and nothing is sent.
+// Pages are fetched as the iterator needs them, with ctx. See
+// https://www.twilio.com/docs/iot/supersim/api/usagerecord-resource#read-multiple-usagerecord-resources
+func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOptions) *Iterator[UsageRecord] {
+	var o ListUsageRecordsOptions
+	if opts != nil {
+		o = *opts // a copy: the caller's options are never written
+	}
+	if err := o.Validate(); err != nil {
+		return NewSliceIterator[UsageRecord](nil, err)
+	}
+	start := Position{PageToken: o.PageToken, Page: o.Page}
+	return newPagedIterator(ctx, start, o.MaxRecords, func(ctx context.Context, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
+		return s.fetchPage(ctx, o, pos, buf)
+	})
+}
+
+// fetchPage gets the page at pos, decoding its records into buf's memory.
+func (s *UsageRecordsService) fetchPage(ctx context.Context, o ListUsageRecordsOptions, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
+	q, err := o.query(pos)
+	if err != nil {
+		return nil, PageMeta{}, fmt.Errorf("supersim: encode query: %w", err)
+	}
+	var page usageRecordsPage
+	err = s.client.transport.get(ctx, usageRecordsPath, q, func(body io.Reader) error {
+		clear(buf[:cap(buf)]) // decoding into a reused record keeps fields that are null now
+		page = usageRecordsPage{UsageRecords: buf[:0]}
+		return decodePage(body, &page)
+	})
+	if err != nil {
+		return nil, PageMeta{}, err
+	}
+	return page.UsageRecords, page.Meta, nil
+}
+
+// decodePage reads one page from body and checks its shape.
+func decodePage(body io.Reader, page *usageRecordsPage) error {
+	if err := json.NewDecoder(body).Decode(page); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+	}
+	if page.Meta.Key != "usage_records" {
+		return fmt.Errorf("%w: meta.key is %q, want \"usage_records\"", ErrInvalidResponse, page.Meta.Key)
+	}
+	for i := range page.UsageRecords {
+		p := &page.UsageRecords[i].Period
+		p.StartTime, p.EndTime = p.StartTime.UTC(), p.EndTime.UTC()
+	}
+	return nil
+}
