@@ -1,0 +1,274 @@
+package supersim_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/supersimkit/supersim"
+)
+
+func TestAPIErrors(t *testing.T) {
+	tests := []struct {
+		name         string
+		status       int
+		fixture      string
+		sentinel     error
+		code         int
+		message      string
+		wantAttempts int
+	}{
+		{"404", 404, "error_404.json", supersim.ErrNotFound, 20404, "The requested resource /v1/UsageRecords was not found", 1},
+		{"401", 401, "error_401.json", supersim.ErrUnauthorized, 20003, "Authenticate", 1},
+		{"400", 400, "error_400.json", nil, 83603, "Query period must be 31 days or less when grouping by Sim.", 1},
+		{"429 after every retry", 429, "error_429.json", supersim.ErrRateLimited, 20429, "Too Many Requests", 3},
+		{"503 after every retry", 503, "error_503.json", supersim.ErrServer, 20503, "Service Unavailable", 3},
+		{"HTML 502 from a proxy", 502, "error_502.html", supersim.ErrServer, 0, `Bad Gateway (HTML body: "502 Bad Gateway")`, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			handler := serveFixture(t, tt.status, tt.fixture)
+			client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Twilio-Request-Id", "RQ123")
+				handler(w, r)
+			}, supersim.WithMaxRetries(2))
+			_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+			var apiErr *supersim.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.Status)
+			assert.Equal(t, tt.code, apiErr.Code)
+			assert.Equal(t, tt.message, apiErr.Message)
+			assert.Equal(t, "RQ123", apiErr.RequestID)
+			assert.Equal(t, tt.wantAttempts, apiErr.Attempts)
+			assert.Len(t, api.Requests(), tt.wantAttempts)
+			if tt.sentinel != nil {
+				assert.ErrorIs(t, err, tt.sentinel)
+			}
+			for _, other := range []error{supersim.ErrNotFound, supersim.ErrUnauthorized, supersim.ErrRateLimited, supersim.ErrServer} {
+				if other != tt.sentinel {
+					assert.NotErrorIs(t, err, other)
+				}
+			}
+			if tt.code != 0 {
+				assert.Equal(t, "https://www.twilio.com/docs/errors/"+itoa(tt.code), apiErr.MoreInfo)
+			}
+			assertNoSecret(t, err.Error())
+		})
+	}
+}
+
+func TestAPIErrorCarriesDetails(t *testing.T) {
+	client, _ := newFakeAPI(t, serveFixture(t, 400, "error_400.json"))
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, map[string]any{"parameter": "StartTime"}, apiErr.Details)
+	assert.Equal(t, "supersim: HTTP 400, Twilio error 83603: Query period must be 31 days or less when grouping by Sim. (https://www.twilio.com/docs/errors/83603)", err.Error())
+}
+
+func TestEmptyAndHugeErrorBodies(t *testing.T) {
+	t.Run("empty", func(t *testing.T) {
+		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) })
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "Forbidden (empty body)", apiErr.Message)
+		assert.ErrorIs(t, err, supersim.ErrUnauthorized)
+	})
+	t.Run("huge", func(t *testing.T) {
+		var written atomic.Int64
+		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			chunk := []byte(strings.Repeat("x", 1<<10))
+			for range 10 << 10 { // 10 MiB, far past what is read
+				n, err := w.Write(chunk)
+				written.Add(int64(n))
+				if err != nil {
+					return
+				}
+			}
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Less(t, len(apiErr.Message), 300)
+		assert.True(t, strings.HasPrefix(apiErr.Message, "Bad Request: xxx"))
+	})
+}
+
+func TestRetriesRecoverFromTransientFailures(t *testing.T) {
+	var calls atomic.Int32
+	ok := serveFixture(t, 200, "page_billed_string.json")
+	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1:
+			serveFixture(t, 503, "error_503.json")(w, r)
+		case 2:
+			serveFixture(t, 429, "error_429.json")(w, r)
+		case 3:
+			serveFixture(t, 502, "error_502.html")(w, r)
+		default:
+			ok(w, r)
+		}
+	})
+	recs, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.NoError(t, err)
+	assert.Len(t, recs, 2)
+	assert.Len(t, api.Requests(), 4)
+	logs := api.logs.String()
+	assert.Equal(t, 3, strings.Count(logs, "level=WARN msg=\"supersim: retrying request\""), logs)
+	assert.Equal(t, 4, strings.Count(logs, "level=DEBUG msg=\"supersim: request\""), logs)
+	assert.Contains(t, logs, "status=503")
+	assert.Contains(t, logs, "attempt=4")
+	assert.Contains(t, logs, "path="+endpoint)
+}
+
+func TestNoRetryOnClientErrors(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404, 409, 501} {
+		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) })
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, status, apiErr.Status)
+		assert.Len(t, api.Requests(), 1, "status %d was retried", status)
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	for _, header := range []func() string{
+		func() string { return "1" },
+		func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
+	} {
+		var calls atomic.Int32
+		var first, second time.Time
+		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				first = time.Now()
+				w.Header().Set("Retry-After", header())
+				serveFixture(t, 429, "error_429.json")(w, r)
+				return
+			}
+			second = time.Now()
+			serveFixture(t, 200, "page_billed_string.json")(w, r)
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		require.NoError(t, err)
+		// The client's own backoff is at most 5ms here: a gap near a second
+		// can only come from the header.
+		assert.Greater(t, second.Sub(first), 500*time.Millisecond, "Retry-After %q ignored", header())
+	}
+}
+
+func TestContextEndsTheRetryWait(t *testing.T) {
+	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		serveFixture(t, 429, "error_429.json")(w, r)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.ListUsageRecords(ctx, nil).Collect()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the retry wait outlived its context")
+	}
+	assert.Len(t, api.Requests(), 1)
+}
+
+func TestDroppedConnectionsAreRetried(t *testing.T) {
+	var calls atomic.Int32
+	ok := serveFixture(t, 200, "page_billed_string.json")
+	full := fixture(t, "page_billed_string.json")
+	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1: // the connection dies before any header
+			conn, _, err := w.(http.Hijacker).Hijack()
+			require.NoError(t, err)
+			conn.Close()
+		case 2: // the body is cut off mid-JSON
+			w.Header().Set("Content-Length", itoa(len(full)))
+			w.Write(full[:len(full)/2])
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		default:
+			ok(w, r)
+		}
+	})
+	recs, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.NoError(t, err)
+	assert.Len(t, recs, 2)
+	assert.Len(t, api.Requests(), 3)
+}
+
+func TestRetriesSpentOnConnectionErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	client, err := supersim.NewClient(supersim.WithBaseURL("http://"+addr),
+		supersim.WithCredentials(testAccountSID, testAuthToken),
+		supersim.WithRetryWait(time.Millisecond, 2*time.Millisecond), supersim.WithMaxRetries(2))
+	require.NoError(t, err)
+	_, err = client.ListUsageRecords(context.Background(), nil).Collect()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "after 3 attempts")
+	assert.Contains(t, err.Error(), "connection refused")
+	var apiErr *supersim.APIError
+	assert.False(t, errors.As(err, &apiErr))
+	assertNoSecret(t, err.Error())
+}
+
+func TestRedirects(t *testing.T) {
+	var otherHits atomic.Int32
+	var gotAuth atomic.Bool
+	other := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) {
+		otherHits.Add(1)
+		if _, _, ok := r.BasicAuth(); ok {
+			gotAuth.Store(true)
+		}
+		serveFixture(t, 200, "page_billed_string.json")(w, r)
+	})
+	t.Run("to another origin: not followed", func(t *testing.T) {
+		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/v1/UsageRecords", http.StatusFound)
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusFound, apiErr.Status)
+		assert.Contains(t, apiErr.Message, "not followed")
+		assert.Zero(t, otherHits.Load())
+		assert.False(t, gotAuth.Load())
+	})
+	t.Run("within the origin: followed with credentials", func(t *testing.T) {
+		var redirected atomic.Bool
+		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			if redirected.CompareAndSwap(false, true) {
+				http.Redirect(w, r, endpoint+"?moved=1", http.StatusTemporaryRedirect)
+				return
+			}
+			serveFixture(t, 200, "page_billed_string.json")(w, r)
+		})
+		recs, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		require.NoError(t, err)
+		assert.Len(t, recs, 2)
+		reqs := api.Requests()
+		require.Len(t, reqs, 2)
+		_, pass, ok := reqs[1].BasicAuth()
+		assert.True(t, ok)
+		assert.Equal(t, testAuthToken, pass)
+	})
+}
