@@ -26,17 +26,17 @@ type Number struct {
 // an optional fraction and an optional exponent (the JSON number grammar, with
 // leading zeros allowed).
 func Valid(s string) bool {
-	_, _, _, err := split(s)
+	_, _, _, _, err := split(s)
 	return err == nil
 }
 
 // Parse converts s to a Number without losing a digit.
 func Parse(s string) (Number, error) {
-	neg, digits, scale, err := split(s)
+	neg, intPart, frac, scale, err := split(s)
 	if err != nil {
 		return Number{}, err
 	}
-	coef, ok := new(big.Int).SetString(digits, 10)
+	coef, ok := new(big.Int).SetString(intPart+frac, 10)
 	if !ok {
 		return Number{}, ErrSyntax
 	}
@@ -50,27 +50,30 @@ func Parse(s string) (Number, error) {
 	return Number{Coef: coef, Scale: scale}, nil
 }
 
-// split returns the sign, the digits without a point and the scale
-// (digits after the point, less the exponent).
-func split(s string) (neg bool, digits string, scale int, err error) {
+// split returns the sign, the digits before and after the point, and the
+// scale (digits after the point, less the exponent). It does not allocate.
+func split(s string) (neg bool, intPart, frac string, scale int, err error) {
 	rest := s
 	if strings.HasPrefix(rest, "-") {
 		neg, rest = true, rest[1:]
 	}
-	mantissa, exp, hasExp := strings.Cut(strings.ToLower(rest), "e")
+	mantissa, exp, hasExp := strings.Cut(rest, "e")
+	if !hasExp {
+		mantissa, exp, hasExp = strings.Cut(rest, "E")
+	}
 	intPart, frac, hasPoint := strings.Cut(mantissa, ".")
 	if !allDigits(intPart) || (hasPoint && !allDigits(frac)) {
-		return false, "", 0, ErrSyntax
+		return false, "", "", 0, ErrSyntax
 	}
 	scale = len(frac)
 	if hasExp {
 		e, perr := strconv.Atoi(exp)
 		if perr != nil || e > maxExponent || e < -maxExponent {
-			return false, "", 0, ErrSyntax
+			return false, "", "", 0, ErrSyntax
 		}
 		scale -= e
 	}
-	return neg, intPart + frac, scale, nil
+	return neg, intPart, frac, scale, nil
 }
 
 func allDigits(s string) bool {

@@ -1,0 +1,68 @@
+package supersim_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/supersimkit/supersim"
+)
+
+func TestSliceIterator(t *testing.T) {
+	boom := errors.New("boom")
+	t.Run("pull to a clean end", func(t *testing.T) {
+		it := supersim.NewSliceIterator([]int{1, 2, 3}, nil)
+		var got []int
+		for it.Next() {
+			got = append(got, it.Value())
+		}
+		assert.Equal(t, []int{1, 2, 3}, got)
+		assert.NoError(t, it.Err())
+		assert.False(t, it.Next(), "stays ended")
+	})
+	t.Run("error comes last, once", func(t *testing.T) {
+		var got []int
+		var errs []error
+		for v, err := range supersim.NewSliceIterator([]int{1, 2}, boom).All() {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			got = append(got, v)
+		}
+		assert.Equal(t, []int{1, 2}, got)
+		assert.Equal(t, []error{boom}, errs)
+	})
+	t.Run("collect returns what came before the error", func(t *testing.T) {
+		got, err := supersim.NewSliceIterator([]string{"a"}, boom).Collect()
+		assert.Equal(t, []string{"a"}, got)
+		assert.ErrorIs(t, err, boom)
+	})
+	t.Run("early break", func(t *testing.T) {
+		it := supersim.NewSliceIterator([]int{1, 2, 3}, boom)
+		for v := range it.All() {
+			if v == 2 {
+				break
+			}
+		}
+		assert.Equal(t, 2, it.Value())
+		assert.False(t, it.Next())
+		assert.NoError(t, it.Err(), "a stopped walk has no error")
+	})
+	t.Run("empty", func(t *testing.T) {
+		got, err := supersim.NewSliceIterator[int](nil, nil).Collect()
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+	t.Run("positions of a slice iterator", func(t *testing.T) {
+		it := supersim.NewSliceIterator([]int{1, 2}, nil)
+		require.True(t, it.Next())
+		assert.False(t, it.AtPageEnd())
+		require.True(t, it.Next())
+		assert.True(t, it.AtPageEnd())
+		_, more := it.NextPosition()
+		assert.False(t, more)
+	})
+}
