@@ -1,0 +1,78 @@
+package supersimtest
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/supersimkit/supersim"
+)
+
+// wirePage is a page as Twilio sends it, nulls included.
+type wirePage struct {
+	UsageRecords []wireRecord `json:"usage_records"`
+	Meta         wireMeta     `json:"meta"`
+}
+
+type wireMeta struct {
+	Page            int     `json:"page"`
+	PageSize        int     `json:"page_size"`
+	FirstPageURL    *string `json:"first_page_url"`
+	PreviousPageURL *string `json:"previous_page_url"`
+	URL             *string `json:"url"`
+	NextPageURL     *string `json:"next_page_url"`
+	Key             string  `json:"key"`
+}
+
+type wireRecord struct {
+	AccountSID      string          `json:"account_sid"`
+	SimSID          *string         `json:"sim_sid"`
+	NetworkSID      *string         `json:"network_sid"`
+	FleetSID        *string         `json:"fleet_sid"`
+	IsoCountry      *string         `json:"iso_country"`
+	Period          wirePeriod      `json:"period"`
+	DataUpload      int64           `json:"data_upload"`
+	DataDownload    int64           `json:"data_download"`
+	DataTotal       int64           `json:"data_total"`
+	DataTotalBilled json.RawMessage `json:"data_total_billed"`
+	BilledUnit      *string         `json:"billed_unit"`
+}
+
+type wirePeriod struct {
+	StartTime string `json:"start_time"`
+	EndTime   string `json:"end_time"`
+}
+
+// wire renders a record with nulls for empty dimensions, times in RFC 3339
+// UTC and the amount as a string (or a number with WithBilledAsNumber).
+func (s *Server) wire(r supersim.UsageRecord) wireRecord {
+	billed := r.DataTotalBilled.String()
+	raw := json.RawMessage(`"` + billed + `"`)
+	if s.numbers {
+		raw = json.RawMessage(billed)
+	}
+	return wireRecord{
+		AccountSID: r.AccountSID,
+		SimSID:     nullable(r.SimSID), NetworkSID: nullable(r.NetworkSID),
+		FleetSID: nullable(r.FleetSID), IsoCountry: nullable(r.IsoCountry),
+		Period: wirePeriod{
+			StartTime: r.Period.StartTime.UTC().Format(time.RFC3339),
+			EndTime:   r.Period.EndTime.UTC().Format(time.RFC3339),
+		},
+		DataUpload: r.DataUpload, DataDownload: r.DataDownload, DataTotal: r.DataTotal,
+		DataTotalBilled: raw, BilledUnit: nullable(r.BilledUnit),
+	}
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// queryEscape escapes a query value as url.Values.Encode does.
+func queryEscape(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
+}
