@@ -32,8 +32,24 @@ type PageMeta struct {
 	Key             string `json:"key"`
 }
 
-// fetchFunc fetches the page at pos, reusing buf's memory for its items.
-type fetchFunc[T any] func(ctx context.Context, pos Position, buf []T) ([]T, PageMeta, error)
+// page is one fetched page and where it sits in its walk.
+type page[T any] struct {
+	items []T
+	meta  PageMeta
+	pos   Position // where this page starts
+	next  Position // where the following page starts, unless last
+	last  bool     // no page follows in this walk
+}
+
+// pager hands out the pages of a list in order.
+type pager[T any] interface {
+	// nextPage returns the next page, or ok == false when there is none. It
+	// may reuse the memory of spare, the page the caller is done with. On an
+	// error the page's pos is the position of the page that failed.
+	nextPage(spare []T) (p page[T], ok bool, err error)
+	// stop ends all work in flight and waits for it.
+	stop()
+}
 
 // Iterator walks the items of a paged list, fetching pages as they are
 // needed. Use it pull-style:
@@ -43,20 +59,20 @@ type fetchFunc[T any] func(ctx context.Context, pos Position, buf []T) ([]T, Pag
 //	}
 //	if err := it.Err(); err != nil { ... }
 //
-// or with range over [Iterator.All]. An Iterator is for one goroutine.
+// or with range over [Iterator.All]. An Iterator is for one goroutine;
+// the pages it fetches ahead are fetched on goroutines of its own, which
+// end when the walk ends, fails or is stopped.
 type Iterator[T any] struct {
-	ctx   context.Context
-	fetch fetchFunc[T] // nil for NewSliceIterator
+	pager     pager[T] // nil for NewSliceIterator
+	resumable bool     // whether positions can be used to resume
 
-	pos, next Position // the current page's start, and the next page's
-	hasNext   bool     // whether there is a page at next
-	meta      PageMeta
-	items     []T // the current page
-	index     int // of the current item in items
-	value     T
+	cur     page[T]
+	index   int // of the current item in cur.items
+	value   T
+	next    Position // where to resume after cur
+	hasNext bool
 
-	limit, count int   // MaxRecords (0 = none) and records yielded so far
-	emptyPages   int   // empty pages in a row
+	limit, count int   // MaxRecords (0 = none) and items yielded so far
 	tailErr      error // reported once the items run out (NewSliceIterator)
 	err          error
 	done         bool
@@ -66,11 +82,11 @@ type Iterator[T any] struct {
 // (nil for a clean end). It makes no request: use it in fakes of
 // [UsageRecordsLister].
 func NewSliceIterator[T any](items []T, err error) *Iterator[T] {
-	return &Iterator[T]{items: items, index: -1, tailErr: err}
+	return &Iterator[T]{cur: page[T]{items: items, last: true}, index: -1, tailErr: err}
 }
 
-func newPagedIterator[T any](ctx context.Context, start Position, limit int, fetch fetchFunc[T]) *Iterator[T] {
-	return &Iterator[T]{ctx: ctx, fetch: fetch, next: start, hasNext: true, index: -1, limit: limit}
+func newIterator[T any](p pager[T], limit int, resumable bool, start Position) *Iterator[T] {
+	return &Iterator[T]{pager: p, limit: limit, resumable: resumable, index: -1, next: start, hasNext: true}
 }
 
 // Next moves to the next item, fetching the next page when the current one
@@ -83,77 +99,33 @@ func (it *Iterator[T]) Next() bool {
 	if it.limit > 0 && it.count >= it.limit {
 		return it.finish(nil)
 	}
-	for it.index+1 >= len(it.items) {
-		if !it.hasNext {
+	for it.index+1 >= len(it.cur.items) {
+		if it.pager == nil {
 			return it.finish(it.tailErr)
 		}
-		if err := it.loadPage(); err != nil {
+		p, ok, err := it.pager.nextPage(it.cur.items)
+		if err != nil {
+			it.next, it.hasNext = p.pos, true
 			return it.finish(err)
 		}
+		if !ok {
+			it.hasNext = false
+			return it.finish(nil)
+		}
+		it.cur, it.index = p, -1
+		it.next, it.hasNext = p.next, !p.last
 	}
 	it.index++
 	it.count++
-	it.value = it.items[it.index]
+	it.value = it.cur.items[it.index]
 	return true
-}
-
-// loadPage fetches the page at it.next and works out the one after it.
-func (it *Iterator[T]) loadPage() error {
-	if err := it.ctx.Err(); err != nil {
-		return err
-	}
-	items, meta, err := it.fetch(it.ctx, it.next, it.items[:0])
-	if err != nil {
-		return err
-	}
-	it.pos, it.meta, it.items, it.index = it.next, meta, items, -1
-	if meta.NextPageURL == "" {
-		it.hasNext = false
-		return nil
-	}
-	next, err := nextPosition(meta, it.pos)
-	if err != nil {
-		it.hasNext = false
-		return err
-	}
-	if len(items) == 0 {
-		it.emptyPages++
-		if it.emptyPages >= maxEmptyPages {
-			it.hasNext = false
-			return fmt.Errorf("%w: %d empty pages in a row still point onward", ErrPagingLoop, it.emptyPages)
-		}
-	} else {
-		it.emptyPages = 0
-	}
-	it.next = next
-	return nil
-}
-
-// nextPosition reads the position of the page after the one at cur from its
-// next_page_url. Only PageToken and Page are taken from that URL: the
-// request for the next page goes to the configured API origin, so a
-// next_page_url naming another host, scheme or path changes nothing.
-func nextPosition(meta PageMeta, cur Position) (Position, error) {
-	u, err := url.Parse(meta.NextPageURL)
-	if err != nil {
-		return Position{}, fmt.Errorf("%w: next_page_url is not a URL", ErrInvalidResponse)
-	}
-	q := u.Query()
-	next := Position{PageToken: q.Get("PageToken"), Page: meta.Page + 1}
-	if raw := q.Get("Page"); raw != "" {
-		if next.Page, err = strconv.Atoi(raw); err != nil || next.Page < 0 {
-			return Position{}, fmt.Errorf("%w: next_page_url has Page=%q", ErrInvalidResponse, raw)
-		}
-	}
-	if next.Page <= cur.Page || next.PageToken != "" && next.PageToken == cur.PageToken {
-		return Position{}, fmt.Errorf("%w: page %d (PageToken %q) points to page %d with PageToken %q",
-			ErrPagingLoop, cur.Page, cur.PageToken, next.Page, next.PageToken)
-	}
-	return next, nil
 }
 
 func (it *Iterator[T]) finish(err error) bool {
 	it.done, it.err = true, err
+	if it.pager != nil {
+		it.pager.stop()
+	}
 	return false
 }
 
@@ -163,8 +135,9 @@ func (it *Iterator[T]) Value() T { return it.value }
 // Err returns the error that ended the walk, or nil at a clean end.
 func (it *Iterator[T]) Err() error { return it.err }
 
-// Stop ends the walk early: Next returns false from then on and no further
-// page is fetched. Breaking out of a range over All stops it too.
+// Stop ends the walk early: Next returns false from then on, and pages
+// being fetched ahead are abandoned before Stop returns. Breaking out of a
+// range over All stops the walk too. Stopping a finished walk does nothing.
 func (it *Iterator[T]) Stop() {
 	if !it.done {
 		it.finish(nil)
@@ -204,10 +177,10 @@ func (it *Iterator[T]) Collect() ([]T, error) {
 }
 
 // Meta returns the meta object of the page that holds the current item.
-func (it *Iterator[T]) Meta() PageMeta { return it.meta }
+func (it *Iterator[T]) Meta() PageMeta { return it.cur.meta }
 
 // Position returns where the page that holds the current item starts.
-func (it *Iterator[T]) Position() Position { return it.pos }
+func (it *Iterator[T]) Position() Position { return it.cur.pos }
 
 // NextPosition returns where the page after the current one starts, and
 // false when the current page is the last. To checkpoint a long export
@@ -215,11 +188,79 @@ func (it *Iterator[T]) Position() Position { return it.pos }
 // [Iterator.AtPageEnd] is true, and resume with it as
 // ListUsageRecordsOptions.PageToken and Page. After a failed page fetch it
 // is the position of the page that failed, so a walk can resume there.
+// A windowed walk (ListUsageRecordsOptions.Concurrency) has no single
+// position to resume from: there it always reports false.
 func (it *Iterator[T]) NextPosition() (Position, bool) {
-	return it.next, it.hasNext
+	return it.next, it.hasNext && it.resumable
 }
 
 // AtPageEnd reports whether the current item is the last of its page.
 func (it *Iterator[T]) AtPageEnd() bool {
-	return it.index >= 0 && it.index == len(it.items)-1
+	return it.index >= 0 && it.index == len(it.cur.items)-1
+}
+
+// nextPosition reads the position of the page after the one at cur from its
+// next_page_url. Only PageToken and Page are taken from that URL: the
+// request for the next page goes to the configured API origin, so a
+// next_page_url naming another host, scheme or path changes nothing.
+func nextPosition(meta PageMeta, cur Position) (Position, error) {
+	u, err := url.Parse(meta.NextPageURL)
+	if err != nil {
+		return Position{}, fmt.Errorf("%w: next_page_url is not a URL", ErrInvalidResponse)
+	}
+	q := u.Query()
+	next := Position{PageToken: q.Get("PageToken"), Page: meta.Page + 1}
+	if raw := q.Get("Page"); raw != "" {
+		if next.Page, err = strconv.Atoi(raw); err != nil || next.Page < 0 {
+			return Position{}, fmt.Errorf("%w: next_page_url has Page=%q", ErrInvalidResponse, raw)
+		}
+	}
+	if next.Page <= cur.Page || next.PageToken != "" && next.PageToken == cur.PageToken {
+		return Position{}, fmt.Errorf("%w: page %d (PageToken %q) points to page %d with PageToken %q",
+			ErrPagingLoop, cur.Page, cur.PageToken, next.Page, next.PageToken)
+	}
+	return next, nil
+}
+
+// fetchFunc fetches the page at pos, reusing the memory of items.
+type fetchFunc[T any] func(ctx context.Context, pos Position, items []T) ([]T, PageMeta, error)
+
+// walker fetches the pages of one query in order, following next_page_url,
+// and stops a walk that does not advance.
+type walker[T any] struct {
+	fetch      fetchFunc[T]
+	next       Position
+	done       bool
+	emptyPages int // empty pages in a row
+}
+
+// fetchNext fetches the page at w.next into items' memory.
+func (w *walker[T]) fetchNext(ctx context.Context, items []T) (page[T], error) {
+	p := page[T]{pos: w.next, last: true}
+	if err := ctx.Err(); err != nil {
+		return p, err
+	}
+	items, meta, err := w.fetch(ctx, w.next, items)
+	if err != nil {
+		return p, err
+	}
+	p.items, p.meta = items, meta
+	if meta.NextPageURL == "" {
+		w.done = true
+		return p, nil
+	}
+	next, err := nextPosition(meta, p.pos)
+	if err == nil && len(items) == 0 {
+		if w.emptyPages++; w.emptyPages >= maxEmptyPages {
+			err = fmt.Errorf("%w: %d empty pages in a row still point onward", ErrPagingLoop, w.emptyPages)
+		}
+	} else {
+		w.emptyPages = 0
+	}
+	if err != nil {
+		w.done = true
+		return p, err
+	}
+	w.next, p.next, p.last = next, next, false
+	return p, nil
 }

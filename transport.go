@@ -64,13 +64,14 @@ func newTransport(cfg *config) *transport {
 	return t
 }
 
-// get sends GET base+path?query and hands a 2xx answer to read, which must
-// consume the body; it may return an error wrapping io.ErrUnexpectedEOF to
-// have the request tried again. Any other answer becomes an *APIError.
-func (t *transport) get(ctx context.Context, path string, query url.Values, read func(io.Reader) error) error {
+// get sends GET base+path?rawQuery and hands a 2xx answer's body and its
+// length (-1 if unknown) to read, which may return an error wrapping
+// io.ErrUnexpectedEOF to have the request tried again. Any other answer
+// becomes an *APIError.
+func (t *transport) get(ctx context.Context, path, rawQuery string, read func(body io.Reader, size int64) error) error {
 	u := *t.base
 	u.Path += path
-	u.RawQuery = query.Encode()
+	u.RawQuery = rawQuery
 	req, err := retryablehttp.NewRequestWithContext(withTries(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return fmt.Errorf("supersim: build request: %w", err)
@@ -80,7 +81,7 @@ func (t *transport) get(ctx context.Context, path string, query url.Values, read
 			return newAPIError(resp)
 		}
 		defer resp.Body.Close()
-		return read(resp.Body)
+		return read(resp.Body, resp.ContentLength)
 	})
 	resp, err := t.retrier.Do(req)
 	if err != nil {
@@ -157,6 +158,9 @@ func (o *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := o.next.RoundTrip(out)
+	if !o.logger.Enabled(req.Context(), slog.LevelDebug) {
+		return resp, err
+	}
 	attrs := []any{"method", out.Method, "path", out.URL.Path, "attempt", try, "duration", time.Since(start)}
 	if err != nil {
 		o.logger.Debug("supersim: request failed", append(attrs, "error", err)...)

@@ -1,6 +1,7 @@
 package supersim
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-querystring/query"
 
 	"github.com/supersimkit/supersim/internal/sid"
+	"github.com/supersimkit/supersim/internal/window"
 )
 
 // usageRecordsPath is the endpoint below the base URL.
@@ -85,7 +87,30 @@ type ListUsageRecordsOptions struct {
 	Page int `url:"Page,omitempty"`
 	// MaxRecords stops the walk after this many records; 0 for no limit.
 	MaxRecords int `url:"-"`
+	// Concurrency, from 1 to MaxConcurrency, walks a long hourly or daily
+	// export as windows of whole UTC days, up to Concurrency of them at once
+	// over the one Client (retries and backoff apply to each request).
+	// Records come window by window in time order, each window's in the
+	// API's order. Every window respects Twilio's range limits (31 days for
+	// hour granularity or Group sim, 3 months for day), so a range longer
+	// than one request may cover works too. It needs Granularity hour or
+	// day, a StartTime at a UTC midnight and an EndTime; otherwise, and
+	// with 0, the list is one walk. A windowed walk has no NextPosition.
+	Concurrency int `url:"-"`
+	// NoPrefetch turns off fetching page k+1 while the caller works through
+	// page k: each page is then fetched only when the previous one is used up.
+	NoPrefetch bool `url:"-"`
 }
+
+// MaxConcurrency bounds ListUsageRecordsOptions.Concurrency.
+const MaxConcurrency = 32
+
+// Twilio's range limits, in days, for one request (errors 83603 and 83604).
+const (
+	maxHourRangeDays = 31
+	maxDayRangeDays  = 89 // the shortest three months
+	windowsPerWorker = 4  // windows per unit of Concurrency, so that the workers stay busy
+)
 
 // Validate checks every field and reports each invalid one as a
 // *ValidationError, joined with errors.Join; it returns nil for valid
@@ -138,6 +163,9 @@ func (o *ListUsageRecordsOptions) Validate() error {
 	if o.MaxRecords < 0 {
 		bad("MaxRecords", "must not be negative", strconv.Itoa(o.MaxRecords))
 	}
+	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
+		bad("Concurrency", "must be between 0 and "+strconv.Itoa(MaxConcurrency), strconv.Itoa(o.Concurrency))
+	}
 	return errors.Join(errs...)
 }
 
@@ -147,9 +175,9 @@ func isTwoLetters(s string) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// query encodes the options for the wire at pos: times in UTC, the country
-// upper-case, PageToken and Page from pos.
-func (o ListUsageRecordsOptions) query(pos Position) (url.Values, error) {
+// filterQuery encodes the options for the wire, less the paging: times in
+// UTC, the country upper-case.
+func (o ListUsageRecordsOptions) filterQuery() (string, error) {
 	o.IsoCountry = strings.ToUpper(o.IsoCountry)
 	if !o.StartTime.IsZero() {
 		o.StartTime = o.StartTime.UTC()
@@ -157,8 +185,54 @@ func (o ListUsageRecordsOptions) query(pos Position) (url.Values, error) {
 	if !o.EndTime.IsZero() {
 		o.EndTime = o.EndTime.UTC()
 	}
-	o.PageToken, o.Page = pos.PageToken, pos.Page
-	return query.Values(o)
+	o.PageToken, o.Page = "", 0
+	values, err := query.Values(o)
+	if err != nil {
+		return "", fmt.Errorf("supersim: encode query: %w", err)
+	}
+	return values.Encode(), nil
+}
+
+// withPosition adds the paging parameters of pos to an encoded query.
+func withPosition(filters string, pos Position) string {
+	var paging url.Values
+	if pos.Page > 0 {
+		paging = url.Values{"Page": {strconv.Itoa(pos.Page)}}
+	}
+	if pos.PageToken != "" {
+		if paging == nil {
+			paging = url.Values{}
+		}
+		paging.Set("PageToken", pos.PageToken)
+	}
+	switch {
+	case paging == nil:
+		return filters
+	case filters == "":
+		return paging.Encode()
+	}
+	return filters + "&" + paging.Encode()
+}
+
+// windows splits a windowed export into one query per window, or returns
+// nil when the options call for a single walk.
+func (o ListUsageRecordsOptions) windows() []ListUsageRecordsOptions {
+	if o.Concurrency < 1 || o.StartTime.IsZero() || o.EndTime.IsZero() || o.PageToken != "" {
+		return nil
+	}
+	maxDays := maxHourRangeDays
+	switch {
+	case o.Granularity == GranularityDay && o.Group != GroupSim:
+		maxDays = maxDayRangeDays
+	case o.Granularity != GranularityHour && o.Granularity != GranularityDay:
+		return nil
+	}
+	var out []ListUsageRecordsOptions
+	for _, w := range window.Split(o.StartTime, o.EndTime, maxDays, o.Concurrency, windowsPerWorker) {
+		o.StartTime, o.EndTime = w.Start, w.End
+		out = append(out, o)
+	}
+	return out
 }
 
 // UsageRecord is the usage of one bucket of time, for one group if the
@@ -190,10 +264,15 @@ type usageRecordsPage struct {
 	Meta         PageMeta      `json:"meta"`
 }
 
+// maxPageBytes bounds the body of one page: 1000 records take about 400 KiB.
+const maxPageBytes = 64 << 20
+
 // List returns an iterator over the usage records that opts select; nil
 // opts list with the server's defaults. Invalid options make the first Next
 // return false with the *ValidationError(s) in Err, and nothing is sent.
-// Pages are fetched as the iterator needs them, with ctx. See
+// Pages are fetched with ctx as the iterator needs them, the next one while
+// the current one is read (see NoPrefetch), or window by window (see
+// Concurrency). See
 // https://www.twilio.com/docs/iot/supersim/api/usagerecord-resource#read-multiple-usagerecord-resources
 func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOptions) *Iterator[UsageRecord] {
 	var o ListUsageRecordsOptions
@@ -204,32 +283,67 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 		return NewSliceIterator[UsageRecord](nil, err)
 	}
 	start := Position{PageToken: o.PageToken, Page: o.Page}
-	return newPagedIterator(ctx, start, o.MaxRecords, func(ctx context.Context, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
-		return s.fetchPage(ctx, o, pos, buf)
-	})
+	if windows := o.windows(); len(windows) > 1 {
+		fetches := make([]fetchFunc[UsageRecord], len(windows))
+		for i, w := range windows {
+			fetch, err := s.fetcher(w)
+			if err != nil {
+				return NewSliceIterator[UsageRecord](nil, err)
+			}
+			fetches[i] = fetch
+		}
+		return newIterator[UsageRecord](newWindowedPager(ctx, fetches, o.Concurrency), o.MaxRecords, false, start)
+	}
+	fetch, err := s.fetcher(o)
+	if err != nil {
+		return NewSliceIterator[UsageRecord](nil, err)
+	}
+	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, true, start)
 }
 
-// fetchPage gets the page at pos, decoding its records into buf's memory.
-func (s *UsageRecordsService) fetchPage(ctx context.Context, o ListUsageRecordsOptions, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
-	q, err := o.query(pos)
+// fetcher returns the function that fetches o's pages. The filters are
+// encoded once; each fetch reuses one buffer for the body.
+func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[UsageRecord], error) {
+	filters, err := o.filterQuery()
 	if err != nil {
-		return nil, PageMeta{}, fmt.Errorf("supersim: encode query: %w", err)
+		return nil, err
 	}
-	var page usageRecordsPage
-	err = s.client.transport.get(ctx, usageRecordsPath, q, func(body io.Reader) error {
-		clear(buf[:cap(buf)]) // decoding into a reused record keeps fields that are null now
-		page = usageRecordsPage{UsageRecords: buf[:0]}
-		return decodePage(body, &page)
-	})
-	if err != nil {
-		return nil, PageMeta{}, err
-	}
-	return page.UsageRecords, page.Meta, nil
+	var body bytes.Buffer
+	return func(ctx context.Context, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
+		var page usageRecordsPage
+		err := s.client.transport.get(ctx, usageRecordsPath, withPosition(filters, pos), func(resp io.Reader, size int64) error {
+			clear(buf[:cap(buf)]) // decoding into a reused record keeps fields that are null now
+			page = usageRecordsPage{UsageRecords: buf[:0]}
+			return decodePage(resp, size, &body, &page)
+		})
+		if err != nil {
+			return nil, PageMeta{}, err
+		}
+		return page.UsageRecords, page.Meta, nil
+	}, nil
 }
 
-// decodePage reads one page from body and checks its shape.
-func decodePage(body io.Reader, page *usageRecordsPage) error {
-	if err := json.NewDecoder(body).Decode(page); err != nil {
+// decodePage reads one page from resp (of size bytes, or -1 if unknown)
+// through the reusable buffer body, and checks its shape.
+func decodePage(resp io.Reader, size int64, body *bytes.Buffer, page *usageRecordsPage) error {
+	body.Reset()
+	if size > maxPageBytes {
+		return fmt.Errorf("%w: a page of %d bytes is over the %d-byte limit", ErrInvalidResponse, size, maxPageBytes)
+	}
+	if size > 0 {
+		body.Grow(int(size))
+	}
+	if _, err := body.ReadFrom(io.LimitReader(resp, maxPageBytes+1)); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+	}
+	if body.Len() > maxPageBytes {
+		return fmt.Errorf("%w: a page is over the %d-byte limit", ErrInvalidResponse, maxPageBytes)
+	}
+	if err := json.Unmarshal(body.Bytes(), page); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && syntax.Offset >= int64(body.Len()) {
+			err = fmt.Errorf("%w (%w)", io.ErrUnexpectedEOF, err) // cut short: worth another try
+		}
 		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	if page.Meta.Key != "usage_records" {

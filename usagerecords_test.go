@@ -225,7 +225,7 @@ func TestMaxRecordsStopsFetching(t *testing.T) {
 
 func TestBreakingOutOfAllStopsFetching(t *testing.T) {
 	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
-	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
 	n := 0
 	for rec, err := range it.All() {
 		require.NoError(t, err)
