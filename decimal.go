@@ -57,7 +57,7 @@ func (d Decimal) Sign() int { return d.number().Coef.Sign() }
 // Add returns d + other exactly, with as many fraction digits as the more
 // precise of the two ("0.1" + "0.03" = "0.13").
 func (d Decimal) Add(other Decimal) Decimal {
-	return Decimal{text: decimal.Add(d.number(), other.number()).String()}
+	return Decimal{text: decimal.AddText(d.String(), other.String())}
 }
 
 // Cmp compares the amounts d and other: -1 if d < other, 0 if equal, +1 if d > other.

@@ -3,6 +3,7 @@
 package decimal
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
 	"strconv"
@@ -141,4 +142,88 @@ func (n Number) Rat() *big.Rat {
 		return new(big.Rat)
 	}
 	return new(big.Rat).SetFrac(n.Coef, pow10(n.Scale))
+}
+
+// small is a decimal that fits an int64 coefficient: the common case of
+// money, added without math/big.
+type small struct {
+	coef  int64
+	scale int
+}
+
+// maxSmallDigits keeps a small coefficient, even scaled, clear of overflow.
+const maxSmallDigits = 15
+
+var pow10s = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// parseSmall reads plain notation (no exponent) of at most maxSmallDigits digits.
+func parseSmall(s string) (small, bool) {
+	neg, intPart, frac, scale, err := split(s)
+	if err != nil || scale != len(frac) || len(intPart)+len(frac) > maxSmallDigits {
+		return small{}, false
+	}
+	var coef int64
+	for _, part := range [2]string{intPart, frac} {
+		for i := 0; i < len(part); i++ {
+			coef = coef*10 + int64(part[i]-'0')
+		}
+	}
+	if neg {
+		coef = -coef
+	}
+	return small{coef, scale}, true
+}
+
+// AddText returns a + b for two valid decimals, formatted like
+// [Number.String]: in int64 arithmetic when both fit, else with math/big.
+func AddText(a, b string) string {
+	x, okX := parseSmall(a)
+	y, okY := parseSmall(b)
+	if okX && okY {
+		scale := max(x.scale, y.scale)
+		// Each scaled coefficient keeps at most 18 digits, so the sum fits.
+		if digits(x.coef)+scale-x.scale <= 18 && digits(y.coef)+scale-y.scale <= 18 {
+			return format(x.coef*pow10s[scale-x.scale]+y.coef*pow10s[scale-y.scale], scale)
+		}
+	}
+	na, errA := Parse(a)
+	nb, errB := Parse(b)
+	if errA != nil || errB != nil {
+		panic("decimal: AddText on invalid input")
+	}
+	return Add(na, nb).String()
+}
+
+// digits counts the decimal digits of |n|.
+func digits(n int64) int {
+	if n < 0 {
+		n = -n
+	}
+	d := 1
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
+}
+
+// format writes coef × 10^-scale in plain notation.
+func format(coef int64, scale int) string {
+	var buf [24]byte
+	neg := coef < 0
+	if neg {
+		coef = -coef
+	}
+	b := strconv.AppendInt(buf[:0], coef, 10)
+	if scale > 0 {
+		if len(b) <= scale {
+			b = append(bytes.Repeat([]byte{'0'}, scale-len(b)+1), b...)
+		}
+		point := len(b) - scale
+		b = append(b[:point], append([]byte{'.'}, b[point:]...)...)
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
 }

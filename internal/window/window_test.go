@@ -12,11 +12,11 @@ func date(d int) time.Time { return time.Date(2026, 5, d, 0, 0, 0, 0, time.UTC) 
 
 func TestSplitCoversTheRangeInWholeDays(t *testing.T) {
 	tests := []struct {
-		name                       string
-		start, end                 time.Time
+		name                        string
+		start, end                  time.Time
 		maxDays, workers, perWorker int
-		wantLen                    int
-		wantDays                   int // length of the first window
+		wantLen                     int
+		wantDays                    int // length of the first window
 	}{
 		{"31 days, 8 workers: one day each", date(1), date(1).AddDate(0, 0, 31), 31, 8, 4, 31, 1},
 		{"90 days of day granularity", date(1), date(1).AddDate(0, 0, 90), 89, 8, 4, 30, 3},

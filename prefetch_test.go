@@ -1,0 +1,122 @@
+package supersim_test
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/supersimkit/supersim"
+)
+
+func TestPrefetchStaysOnePageAhead(t *testing.T) {
+	records := makeRecords(50)
+	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+	defer it.Stop()
+	require.True(t, it.Next())
+	require.Eventually(t, func() bool { return len(api.Requests()) == 2 }, 5*time.Second, time.Millisecond,
+		"page 2 is fetched while page 1 is read")
+	time.Sleep(20 * time.Millisecond)
+	assert.Len(t, api.Requests(), 2, "never more than one page ahead")
+
+	got := []supersim.UsageRecord{it.Value()}
+	for it.Next() {
+		got = append(got, it.Value())
+	}
+	require.NoError(t, it.Err())
+	assertSameRecords(t, records, got)
+	assert.Len(t, api.Requests(), 5)
+}
+
+func TestNoPrefetchFetchesOnDemand(t *testing.T) {
+	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
+	defer it.Stop()
+	for range 10 {
+		require.True(t, it.Next())
+	}
+	time.Sleep(20 * time.Millisecond)
+	assert.Len(t, api.Requests(), 1)
+}
+
+// stallingPages serves page 0 at once and stalls every later page until
+// the request is cancelled. It reports the stalled request's arrival on
+// arrived and its cancellation on cancelled.
+func stallingPages(t *testing.T, arrived, cancelled chan<- struct{}) http.HandlerFunc {
+	first := pagedHandler(t, makeRecords(30), 10, "")
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("PageToken") == "" {
+			first(w, r)
+			return
+		}
+		arrived <- struct{}{}
+		<-r.Context().Done()
+		cancelled <- struct{}{}
+	}
+}
+
+// within fails the test unless ch delivers within five seconds.
+func within(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal(what)
+	}
+}
+
+func TestEarlyBreakCancelsThePrefetch(t *testing.T) {
+	arrived, cancelled := make(chan struct{}, 1), make(chan struct{}, 1)
+	client, _ := newFakeAPI(t, stallingPages(t, arrived, cancelled))
+	for range client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10}).All() {
+		within(t, arrived, "page 2 was not fetched ahead")
+		break
+	}
+	within(t, cancelled, "the prefetch of page 2 outlived the loop")
+}
+
+func TestCancelledContextStopsThePrefetch(t *testing.T) {
+	arrived, cancelled := make(chan struct{}, 1), make(chan struct{}, 1)
+	client, _ := newFakeAPI(t, stallingPages(t, arrived, cancelled))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	it := client.ListUsageRecords(ctx, &supersim.ListUsageRecordsOptions{PageSize: 10})
+	n := 0
+	for it.Next() {
+		if n++; n == 10 {
+			within(t, arrived, "page 2 was not fetched ahead")
+			cancel()
+		}
+	}
+	assert.Equal(t, 10, n, "the records of page 1 all arrive")
+	require.ErrorIs(t, it.Err(), context.Canceled)
+	within(t, cancelled, "the prefetch outlived its context")
+}
+
+func TestPrefetchErrorsComeAfterTheRecordsBeforeThem(t *testing.T) {
+	records := makeRecords(30)
+	var calls atomic.Int32
+	pages := pagedHandler(t, records, 10, "")
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 3 {
+			serveFixture(t, 404, "error_404.json")(w, r)
+			return
+		}
+		pages(w, r)
+	})
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+	var got []supersim.UsageRecord
+	for it.Next() {
+		got = append(got, it.Value())
+	}
+	assertSameRecords(t, records[:20], got)
+	require.ErrorIs(t, it.Err(), supersim.ErrNotFound)
+	pos, ok := it.NextPosition()
+	assert.True(t, ok)
+	assert.Equal(t, supersim.Position{PageToken: "PT2", Page: 2}, pos, "resume at the page that failed")
+}
