@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/supersimtest"
 )
 
 // benchPages serves pages pages of perPage records, pre-rendered as Twilio
@@ -162,4 +163,153 @@ func BenchmarkWalkVersusBaseline(b *testing.B) {
 	b.ReportMetric(float64(sdkAllocs)/records, "sdk-allocs/record")
 	b.ReportMetric(float64(baseAllocs)/records, "base-allocs/record")
 	b.ReportMetric(float64(sdkAllocs)/float64(baseAllocs), "allocs-ratio")
+}
+
+// templatePages serves pages of perPage identical records, rendered from
+// one template, after latency each: a cheap server for long or slow walks.
+func templatePages(b *testing.B, pages, perPage int, latency time.Duration) *httptest.Server {
+	b.Helper()
+	rec, err := json.Marshal(map[string]any{
+		"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sim_sid": "HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"network_sid": nil, "fleet_sid": nil, "iso_country": "FR",
+		"period":      map[string]string{"start_time": "2026-01-01T00:00:00Z", "end_time": "2026-01-01T01:00:00Z"},
+		"data_upload": 123456, "data_download": 654321, "data_total": 777777, "data_total_billed": "0.0375", "billed_unit": "USD",
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	records := append([]byte(`{"usage_records":[`), rec...)
+	for range perPage - 1 {
+		records = append(append(records, ','), rec...)
+	}
+	records = append(records, `],"meta":`...)
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(latency)
+		page, _ := strconv.Atoi(r.URL.Query().Get("Page"))
+		next := "null"
+		if page+1 < pages {
+			next = fmt.Sprintf(`"%s/v1/UsageRecords?PageSize=%d&Page=%d&PageToken=PT%d"`, srv.URL, perPage, page+1, page+1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(records)
+		fmt.Fprintf(w, `{"page":%d,"page_size":%d,"key":"usage_records","next_page_url":%s}}`, page, perPage, next)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// peakLiveHeap walks records records in pages of 1000 and returns the
+// largest live heap seen at a page end, after a collection.
+func peakLiveHeap(b *testing.B, records int) uint64 {
+	srv := templatePages(b, records/1000, 1000, 0)
+	client, err := supersim.NewClient(supersim.WithBaseURL(srv.URL), supersim.WithCredentials(testAccountSID, testAuthToken))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var peak uint64
+	var stats runtime.MemStats
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 1000})
+	n := 0
+	for it.Next() {
+		if n++; it.AtPageEnd() {
+			runtime.GC()
+			runtime.ReadMemStats(&stats)
+			peak = max(peak, stats.HeapAlloc)
+		}
+	}
+	if err := it.Err(); err != nil || n != records {
+		b.Fatalf("walked %d of %d records: %v", n, records, err)
+	}
+	return peak
+}
+
+// BenchmarkPeakHeap compares the peak live heap of a 1,000,000-record walk
+// with that of a 10,000-record walk: memory must not grow with the walk.
+func BenchmarkPeakHeap(b *testing.B) {
+	var small, large uint64
+	for range b.N {
+		small = max(small, peakLiveHeap(b, 10_000))
+		large = max(large, peakLiveHeap(b, 1_000_000))
+	}
+	b.ReportMetric(float64(small)/(1<<20), "MiB-10k")
+	b.ReportMetric(float64(large)/(1<<20), "MiB-1M")
+	b.ReportMetric(float64(large)/float64(small), "heap-ratio")
+}
+
+// BenchmarkOverlap walks 50 pages served with 20 ms latency by a consumer
+// that spends 10 ms per page, with and without prefetch.
+func BenchmarkOverlap(b *testing.B) {
+	const pages, latency, work = 50, 20 * time.Millisecond, 10 * time.Millisecond
+	srv := templatePages(b, pages, 100, latency)
+	client, err := supersim.NewClient(supersim.WithBaseURL(srv.URL), supersim.WithCredentials(testAccountSID, testAuthToken))
+	if err != nil {
+		b.Fatal(err)
+	}
+	walk := func(noPrefetch bool) time.Duration {
+		start := time.Now()
+		it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 100, NoPrefetch: noPrefetch})
+		n := 0
+		for it.Next() {
+			if n++; it.AtPageEnd() {
+				time.Sleep(work) // the caller's work on the page
+			}
+		}
+		if it.Err() != nil || n != pages*100 {
+			b.Fatalf("walked %d records: %v", n, it.Err())
+		}
+		return time.Since(start)
+	}
+	var overlapped, plain time.Duration
+	for range b.N {
+		plain += walk(true)
+		overlapped += walk(false)
+	}
+	b.ReportMetric(float64(plain.Milliseconds())/float64(b.N), "ms-sequential")
+	b.ReportMetric(float64(overlapped.Milliseconds())/float64(b.N), "ms-overlapped")
+	b.ReportMetric(float64(overlapped)/float64(plain), "time-ratio")
+}
+
+// BenchmarkWindowedExport walks 31 days of hourly usage grouped by SIM
+// (the demo dataset's 100 SIMs) from the fake API at 20 ms per page, in one
+// sequential walk and with Concurrency 8.
+func BenchmarkWindowedExport(b *testing.B) {
+	srv := supersimtest.NewServer(supersimtest.WithClock(func() time.Time { return demoNow }))
+	b.Cleanup(srv.Close)
+	srv.SetLatency(20 * time.Millisecond)
+	client, err := srv.Client()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2026, 5, 14, 0, 0, 0, 0, time.UTC)
+	opts := supersim.ListUsageRecordsOptions{Granularity: supersim.GranularityHour, Group: supersim.GroupSim,
+		StartTime: start, EndTime: start.AddDate(0, 0, 31), PageSize: 1000}
+	walk := func(concurrency int) (time.Duration, int64) {
+		o := opts
+		o.Concurrency = concurrency
+		began := time.Now()
+		var total int64
+		for rec, err := range client.ListUsageRecords(context.Background(), &o).All() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += rec.DataTotal
+		}
+		return time.Since(began), total
+	}
+	walk(0) // let the fake aggregate and cache its answers first
+	walk(8)
+	var sequential, parallel time.Duration
+	for range b.N {
+		d, want := walk(0)
+		sequential += d
+		d, got := walk(8)
+		parallel += d
+		if got != want {
+			b.Fatalf("windowed walk summed %d bytes, sequential %d", got, want)
+		}
+	}
+	b.ReportMetric(float64(sequential.Milliseconds())/float64(b.N), "ms-sequential")
+	b.ReportMetric(float64(parallel.Milliseconds())/float64(b.N), "ms-concurrency8")
+	b.ReportMetric(float64(sequential)/float64(parallel), "speedup")
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -292,7 +293,8 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 			}
 			fetches[i] = fetch
 		}
-		return newIterator[UsageRecord](newWindowedPager(ctx, fetches, o.Concurrency), o.MaxRecords, false, start)
+		pager := newWindowedPager(ctx, fetches, o.Concurrency, windowsPerWorker*o.Concurrency)
+		return newIterator[UsageRecord](pager, o.MaxRecords, false, start)
 	}
 	fetch, err := s.fetcher(o)
 	if err != nil {
@@ -301,20 +303,25 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, true, start)
 }
 
+// bodyBuffers holds the buffers that page bodies are read into, shared by
+// all walks so that a page's bytes are allocated once, not once a page.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // fetcher returns the function that fetches o's pages. The filters are
-// encoded once; each fetch reuses one buffer for the body.
+// encoded once.
 func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[UsageRecord], error) {
 	filters, err := o.filterQuery()
 	if err != nil {
 		return nil, err
 	}
-	var body bytes.Buffer
 	return func(ctx context.Context, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
 		var page usageRecordsPage
 		err := s.client.transport.get(ctx, usageRecordsPath, withPosition(filters, pos), func(resp io.Reader, size int64) error {
 			clear(buf[:cap(buf)]) // decoding into a reused record keeps fields that are null now
 			page = usageRecordsPage{UsageRecords: buf[:0]}
-			return decodePage(resp, size, &body, &page)
+			body := bodyBuffers.Get().(*bytes.Buffer)
+			defer bodyBuffers.Put(body)
+			return decodePage(resp, size, body, &page)
 		})
 		if err != nil {
 			return nil, PageMeta{}, err

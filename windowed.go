@@ -5,31 +5,41 @@ import (
 	"sync"
 )
 
-// windowedPager walks several queries, one per time window, up to
-// concurrency of them at once, and hands out their pages in window order:
-// every page of window 0, then of window 1, and so on. Each running window
-// is at most one page ahead of its consumer, so memory stays bounded by
-// concurrency pages in flight plus one parked page per window.
+// windowedPager walks several queries, one per time window, and hands out
+// their pages in window order: every page of window 0, then of window 1,
+// and so on. At most concurrency requests are in flight at once, across
+// windows; windows start up to lookahead ahead of the one being handed
+// out, and each parks at most one page until its turn, which bounds memory
+// to lookahead + concurrency pages.
 type windowedPager[T any] struct {
-	ctx         context.Context
-	cancel      context.CancelFunc
-	windows     []fetchFunc[T]
-	concurrency int
-	lanes       []chan fetched[T] // one per window, made when it starts
-	started     int               // windows started so far
-	current     int               // the window being handed out
-	running     sync.WaitGroup
+	ctx       context.Context
+	cancel    context.CancelFunc
+	windows   []fetchFunc[T]
+	slots     chan struct{}     // one token per request allowed in flight
+	lookahead int               // windows started beyond the current one
+	lanes     []chan fetched[T] // one per window, made when it starts
+	spares    chan []T          // pages handed back, for walkers to reuse
+	started   int               // windows started so far
+	current   int               // the window being handed out
+	running   sync.WaitGroup
 }
 
-func newWindowedPager[T any](ctx context.Context, windows []fetchFunc[T], concurrency int) *windowedPager[T] {
+func newWindowedPager[T any](ctx context.Context, windows []fetchFunc[T], concurrency, lookahead int) *windowedPager[T] {
 	ctx, cancel := context.WithCancel(ctx)
-	return &windowedPager[T]{ctx: ctx, cancel: cancel, windows: windows, concurrency: concurrency,
-		lanes: make([]chan fetched[T], len(windows))}
+	return &windowedPager[T]{ctx: ctx, cancel: cancel, windows: windows,
+		slots: make(chan struct{}, concurrency), lookahead: max(lookahead, concurrency),
+		lanes: make([]chan fetched[T], len(windows)), spares: make(chan []T, concurrency)}
 }
 
-func (w *windowedPager[T]) nextPage([]T) (page[T], bool, error) {
+func (w *windowedPager[T]) nextPage(spare []T) (page[T], bool, error) {
+	if spare != nil {
+		select {
+		case w.spares <- spare:
+		default: // enough spares already
+		}
+	}
 	for w.current < len(w.windows) {
-		for w.started < len(w.windows) && w.started < w.current+w.concurrency {
+		for w.started < len(w.windows) && w.started <= w.current+w.lookahead {
 			w.start(w.started)
 			w.started++
 		}
@@ -44,7 +54,8 @@ func (w *windowedPager[T]) nextPage([]T) (page[T], bool, error) {
 	return page[T]{}, false, nil
 }
 
-// start walks window i on a goroutine of its own, parking its pages in its lane.
+// start walks window i on a goroutine of its own, parking its pages in its
+// lane; each fetch waits for a free slot.
 func (w *windowedPager[T]) start(i int) {
 	lane := make(chan fetched[T], 1)
 	w.lanes[i] = lane
@@ -54,8 +65,19 @@ func (w *windowedPager[T]) start(i int) {
 		defer close(lane)
 		walk := walker[T]{fetch: w.windows[i]}
 		for !walk.done {
+			select {
+			case w.slots <- struct{}{}:
+			case <-w.ctx.Done():
+				return
+			}
+			var buf []T
+			select {
+			case buf = <-w.spares:
+			default:
+			}
 			var got fetched[T]
-			got.page, got.err = walk.fetchNext(w.ctx, nil)
+			got.page, got.err = walk.fetchNext(w.ctx, buf)
+			<-w.slots
 			select {
 			case lane <- got:
 			case <-w.ctx.Done():

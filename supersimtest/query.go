@@ -149,6 +149,11 @@ func timeParam(v url.Values, name string, def time.Time) (time.Time, *apiError) 
 	return t.UTC(), nil
 }
 
+// resultKey identifies the records q selects, defaults resolved.
+func (q *listQuery) resultKey() string {
+	return q.filters.Encode() + "|" + q.start.Format(time.RFC3339Nano) + "|" + q.end.Format(time.RFC3339Nano)
+}
+
 // fingerprint identifies the filters a PageToken was handed out for.
 func (q *listQuery) fingerprint() uint32 {
 	h := fnv.New32a()

@@ -44,7 +44,8 @@ type Server struct {
 	faults   []Fault
 	latency  time.Duration
 	requests []Request
-	cache    map[string][]supersim.UsageRecord
+	results  *memo[[]supersim.UsageRecord] // aggregated records per query
+	bodies   *memo[[]byte]                  // rendered pages, so that only latency is slow
 }
 
 // Option configures a [Server].
@@ -119,7 +120,8 @@ func NewServer(opts ...Option) *Server {
 		samples: set.samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
 		accounts: map[string]string{set.accountSID: set.authToken},
 		keys:     map[string]string{set.apiKey: set.apiSecret},
-		cache:    map[string][]supersim.UsageRecord{},
+		results:  newMemo[[]supersim.UsageRecord](64),
+		bodies:   newMemo[[]byte](1024),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	if set.tls {
@@ -229,13 +231,17 @@ func (s *Server) page(r *http.Request) ([]byte, *apiError) {
 	if apiErr := q.checkToken(); apiErr != nil {
 		return nil, apiErr
 	}
-	records := s.records(q)
-	from := min(q.page*q.pageSize, len(records))
-	to := min(from+q.pageSize, len(records))
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
+	bodyKey := fmt.Sprintf("%s://%s|%s|%d|%d", scheme, r.Host, q.resultKey(), q.pageSize, q.page)
+	if body, ok := s.bodies.get(bodyKey); ok {
+		return body, nil
+	}
+	records := s.records(q)
+	from := min(q.page*q.pageSize, len(records))
+	to := min(from+q.pageSize, len(records))
 	pageURL := func(page int) *string {
 		v := make(map[string][]string, len(q.filters)+3)
 		for k, vals := range q.filters {
@@ -265,25 +271,18 @@ func (s *Server) page(r *http.Request) ([]byte, *apiError) {
 	if err != nil {
 		return nil, &apiError{500, 20500, "Internal Server Error"}
 	}
+	s.bodies.put(bodyKey, body)
 	return body, nil
 }
 
 // records returns the whole result of q, aggregated once per distinct query.
 func (s *Server) records(q *listQuery) []supersim.UsageRecord {
-	key := q.filters.Encode() + "|" + q.start.String() + "|" + q.end.String()
-	s.mu.Lock()
-	cached, ok := s.cache[key]
-	s.mu.Unlock()
-	if ok {
+	key := q.resultKey()
+	if cached, ok := s.results.get(key); ok {
 		return cached
 	}
 	records := q.aggregate(s.samples, s.account)
-	s.mu.Lock()
-	if len(s.cache) >= 64 {
-		clear(s.cache)
-	}
-	s.cache[key] = records
-	s.mu.Unlock()
+	s.results.put(key, records)
 	return records
 }
 
