@@ -96,7 +96,9 @@ type ListUsageRecordsOptions struct {
 	// hour granularity or Group sim, 3 months for day), so a range longer
 	// than one request may cover works too. It needs Granularity hour or
 	// day, a StartTime at a UTC midnight and an EndTime; otherwise, and
-	// with 0, the list is one walk. A windowed walk has no NextPosition.
+	// with 0, the list is one walk. Windows start up to 4×Concurrency ahead
+	// of the one being read, each holding at most two pages, which bounds
+	// memory. A windowed walk has no NextPosition.
 	Concurrency int `url:"-"`
 	// NoPrefetch turns off fetching page k+1 while the caller works through
 	// page k: each page is then fetched only when the previous one is used up.

@@ -9,8 +9,8 @@ import (
 // their pages in window order: every page of window 0, then of window 1,
 // and so on. At most concurrency requests are in flight at once, across
 // windows; windows start up to lookahead ahead of the one being handed
-// out, and each parks at most one page until its turn, which bounds memory
-// to lookahead + concurrency pages.
+// out, and each holds at most two pages (one parked, one being fetched),
+// which bounds memory to 2·(lookahead+1) pages.
 type windowedPager[T any] struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
