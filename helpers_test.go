@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,7 +27,18 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	if n := suite.scenarios.Load(); n > 0 && testing.Verbose() {
+		fmt.Printf("reliability suite: %d scenarios, %d faults injected, %d records checked\n",
+			n, suite.faults.Load(), suite.records.Load())
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 const (
@@ -74,7 +87,33 @@ type fakeAPI struct {
 	*httptest.Server
 	mu       sync.Mutex
 	requests []*http.Request
+	conns    map[net.Conn]http.ConnState
 	logs     *logBuffer
+}
+
+func (f *fakeAPI) trackConn(c net.Conn, state http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.conns == nil {
+		f.conns = map[net.Conn]http.ConnState{}
+	}
+	if state == http.StateClosed || state == http.StateHijacked {
+		delete(f.conns, c)
+	} else {
+		f.conns[c] = state
+	}
+}
+
+func (f *fakeAPI) activeConns() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, state := range f.conns {
+		if state == http.StateActive {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *fakeAPI) Requests() []*http.Request {
@@ -88,7 +127,7 @@ func (f *fakeAPI) Requests() []*http.Request {
 func newFakeAPI(t *testing.T, handler http.HandlerFunc, opts ...supersim.Option) (*supersim.Client, *fakeAPI) {
 	t.Helper()
 	f := &fakeAPI{logs: &logBuffer{}}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.requests = append(f.requests, r.Clone(context.Background()))
 		f.mu.Unlock()
@@ -98,7 +137,13 @@ func newFakeAPI(t *testing.T, handler http.HandlerFunc, opts ...supersim.Option)
 		}
 		handler(w, r)
 	}))
+	f.Config.ConnState = f.trackConn
+	f.Start()
 	t.Cleanup(f.Close)
+	t.Cleanup(func() { // runs before Close: every response body was closed
+		assert.Eventually(t, func() bool { return f.activeConns() == 0 }, 5*time.Second, time.Millisecond,
+			"a connection is still in the middle of a response: a body was left open")
+	})
 	logger := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	all := append([]supersim.Option{
 		supersim.WithBaseURL(f.URL + basePath),
@@ -213,4 +258,9 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// debugLogger logs everything to w as text.
+func debugLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -8,7 +8,9 @@ import (
 )
 
 // Fault is what one request gets instead of its answer. Set one of Status,
-// Drop or Truncate; Latency adds to any of them.
+// Drop, Truncate or Stall; Latency adds to any of them. A Fault with none
+// of them serves the real answer (after Latency), which lets a test queue
+// faults for later requests.
 type Fault struct {
 	// Status answers with this HTTP status and Body (Twilio's error JSON for
 	// the status if Body is ""), with a Retry-After header if RetryAfter is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -44,8 +45,9 @@ type Server struct {
 	faults   []Fault
 	latency  time.Duration
 	requests []Request
+	conns    map[net.Conn]http.ConnState
 	results  *memo[[]supersim.UsageRecord] // aggregated records per query
-	bodies   *memo[[]byte]                  // rendered pages, so that only latency is slow
+	bodies   *memo[[]byte]                 // rendered pages, so that only latency is slow
 }
 
 // Option configures a [Server].
@@ -120,10 +122,12 @@ func NewServer(opts ...Option) *Server {
 		samples: set.samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
 		accounts: map[string]string{set.accountSID: set.authToken},
 		keys:     map[string]string{set.apiKey: set.apiSecret},
+		conns:    map[net.Conn]http.ConnState{},
 		results:  newMemo[[]supersim.UsageRecord](64),
 		bodies:   newMemo[[]byte](1024),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = s.trackConn
 	if set.tls {
 		s.srv.StartTLS()
 	} else {
@@ -137,6 +141,33 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+}
+
+// trackConn follows each connection's state.
+func (s *Server) trackConn(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch state {
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+	default:
+		s.conns[c] = state
+	}
+}
+
+// ActiveConnections counts the connections in the middle of a request:
+// once a client has read or closed every response body, it is 0 (idle
+// keep-alive connections do not count).
+func (s *Server) ActiveConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, state := range s.conns {
+		if state == http.StateActive {
+			n++
+		}
+	}
+	return n
 }
 
 // HTTPClient returns an *http.Client that trusts the server's certificate
@@ -180,7 +211,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w}
 	switch {
-	case faulty:
+	case faulty && (fault.Status != 0 || fault.Drop || fault.Truncate || fault.Stall):
 		s.serveFault(rec, r, fault)
 	default:
 		s.serveAPI(rec, r, entry.Auth)

@@ -1,0 +1,267 @@
+package supersim_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/supersimtest"
+)
+
+// The reliability suite runs the real client against faults and counts
+// what it checked; README's Reliability section quotes the counts.
+var suite struct {
+	scenarios, faults, records atomic.Int64
+}
+
+// reliabilitySamples make 25 hourly records: three pages of 10.
+func reliabilitySamples() []supersimtest.Sample {
+	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	samples := make([]supersimtest.Sample, 25)
+	for i := range samples {
+		samples[i] = supersimtest.Sample{Sim: validSim, SimName: "my.sim.1", Network: validNetwork, IsoCountry: "FR",
+			Hour: start.Add(time.Duration(i) * time.Hour), Upload: int64(i), Download: int64(1000 + i),
+			Billed: supersim.MustParseDecimal(fmt.Sprintf("0.%03d", i)), Currency: "USD"}
+	}
+	return samples
+}
+
+var reliabilityOpts = supersim.ListUsageRecordsOptions{
+	Granularity: supersim.GranularityHour, PageSize: 10,
+	StartTime: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), EndTime: time.Date(2026, 6, 2, 2, 0, 0, 0, time.UTC),
+}
+
+// trap is a server on another origin that must never be reached.
+func trap(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _, withCredentials := r.BasicAuth()
+		t.Errorf("a request reached another origin: %s %s (credentials: %v)", r.Method, r.URL, withCredentials)
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// walk lists with a deadline and fails the test if the walk outlives it.
+// Every error it returns has been checked for secrets.
+func walk(t *testing.T, client *supersim.Client, opts supersim.ListUsageRecordsOptions, timeout time.Duration) ([]supersim.UsageRecord, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	type result struct {
+		recs []supersim.UsageRecord
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		recs, err := client.ListUsageRecords(ctx, &opts).Collect()
+		done <- result{recs, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			assertNoSecret(t, r.err.Error())
+			assertNoSecret(t, fmt.Sprintf("%+v", r.err))
+		}
+		return r.recs, r.err
+	case <-time.After(timeout + 2*time.Second):
+		t.Fatal("the walk outlived its context")
+		return nil, nil
+	}
+}
+
+// outcome is what a scenario must end in.
+type outcome struct {
+	recovered bool             // every record, once, in order
+	check     func(error) bool // else: the error it must end with
+	describe  string           // for the README table
+	partial   func(int) bool   // how many records may precede the error
+}
+
+var (
+	recovered  = outcome{recovered: true, describe: "retried and recovered"}
+	isAPIError = func(status int) outcome {
+		return outcome{describe: fmt.Sprintf("typed error: *APIError %d", status), check: func(err error) bool {
+			var apiErr *supersim.APIError
+			return errors.As(err, &apiErr) && apiErr.Status == status
+		}}
+	}
+	isSentinel = func(sentinel error) outcome {
+		return outcome{describe: "typed error: " + sentinel.Error(), check: func(err error) bool { return errors.Is(err, sentinel) }}
+	}
+	stoppedByContext = outcome{describe: "stopped by context", check: func(err error) bool { return errors.Is(err, context.DeadlineExceeded) }}
+)
+
+func TestReliabilityAgainstTheFakeAPI(t *testing.T) {
+	pastDate := time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)
+	const retries = 3 // 4 tries
+	tests := []struct {
+		name   string
+		faults []supersimtest.Fault
+		want   outcome
+	}{
+		{"429 storm within the budget, no Retry-After", repeat(retries, supersimtest.Fault{Status: 429}), recovered},
+		{"429 storm within the budget, Retry-After seconds", repeat(retries, supersimtest.Fault{Status: 429, RetryAfter: "0"}), recovered},
+		{"429 storm within the budget, Retry-After date", repeat(retries, supersimtest.Fault{Status: 429, RetryAfter: pastDate}), recovered},
+		{"429 storm past the budget", repeat(retries+1, supersimtest.Fault{Status: 429, RetryAfter: "0"}), isSentinel(supersim.ErrRateLimited)},
+		{"500 burst within the budget", repeat(retries, supersimtest.Fault{Status: 500}), recovered},
+		{"502 burst within the budget", repeat(retries, supersimtest.Fault{Status: 502, Body: "<html><title>502 Bad Gateway</title></html>"}), recovered},
+		{"503 burst within the budget", repeat(retries, supersimtest.Fault{Status: 503, RetryAfter: "0"}), recovered},
+		{"504 burst within the budget", repeat(retries, supersimtest.Fault{Status: 504}), recovered},
+		{"503 burst past the budget", repeat(retries+1, supersimtest.Fault{Status: 503}), isAPIError(503)},
+		{"504 burst past the budget", repeat(retries+1, supersimtest.Fault{Status: 504}), isAPIError(504)},
+		{"mixed 5xx and 429", []supersimtest.Fault{{Status: 500}, {Status: 429}, {Status: 502}}, recovered},
+		{"connections dropped before the headers", repeat(retries, supersimtest.Fault{Drop: true}), recovered},
+		{"bodies cut off mid-JSON", repeat(retries, supersimtest.Fault{Truncate: true}), recovered},
+		{"drops and cuts mixed", []supersimtest.Fault{{Drop: true}, {Truncate: true}, {Drop: true}}, recovered},
+		{"cut off past the budget", repeat(retries+1, supersimtest.Fault{Truncate: true}), isSentinel(supersim.ErrInvalidResponse)},
+		{"server stalls mid-body", []supersimtest.Fault{{Stall: true}}, stoppedByContext},
+		{"slow answers", repeat(3, supersimtest.Fault{Latency: 30 * time.Millisecond}), recovered},
+		{"401 is not retried", []supersimtest.Fault{{Status: 401}}, isSentinel(supersim.ErrUnauthorized)},
+		{"404 is not retried", []supersimtest.Fault{{Status: 404}}, isSentinel(supersim.ErrNotFound)},
+		{"400 is not retried", []supersimtest.Fault{{Status: 400}}, isAPIError(400)},
+	}
+	clean := supersimtest.NewServer(supersimtest.WithSamples(reliabilitySamples()))
+	want, err := clean.Client()
+	require.NoError(t, err)
+	expected, err := want.ListUsageRecords(context.Background(), &reliabilityOpts).Collect()
+	require.NoError(t, err)
+	require.Len(t, expected, 25)
+	clean.Close()
+
+	for _, tt := range tests {
+		for _, atPage := range []int{0, 1, 2} {
+			t.Run(fmt.Sprintf("%s/page %d", tt.name, atPage+1), func(t *testing.T) {
+				srv := supersimtest.NewServer(supersimtest.WithSamples(reliabilitySamples()))
+				defer srv.Close()
+				logs := &logBuffer{}
+				client, err := srv.Client(supersim.WithMaxRetries(retries), supersim.WithRetryWait(time.Millisecond, 5*time.Millisecond),
+					supersim.WithLogger(debugLogger(logs)))
+				require.NoError(t, err)
+				// Let atPage pages through, then the faults.
+				srv.InjectFaults(atPage, supersimtest.Fault{})
+				for _, f := range tt.faults {
+					srv.InjectFaults(1, f)
+				}
+				got, err := walk(t, client, reliabilityOpts, time.Second)
+				suite.scenarios.Add(1)
+				suite.faults.Add(int64(len(tt.faults)))
+				if tt.want.recovered {
+					require.NoError(t, err)
+					assertSameRecords(t, expected, got)
+				} else {
+					require.Error(t, err)
+					assert.True(t, tt.want.check(err), "want %s, got %v", tt.want.describe, err)
+					assertSameRecords(t, expected[:len(got)], got)
+					assert.Equal(t, 10*atPage, len(got), "the pages before the fault, and no more")
+				}
+				suite.records.Add(int64(len(got)))
+				for _, r := range srv.Requests() {
+					assert.Equal(t, supersimtest.AuthAccount, r.Auth)
+				}
+				require.Eventually(t, func() bool { return srv.ActiveConnections() == 0 }, 5*time.Second, time.Millisecond,
+					"a response body was left open")
+				assertNoSecret(t, logs.String())
+			})
+		}
+	}
+}
+
+func repeat(n int, f supersimtest.Fault) []supersimtest.Fault {
+	out := make([]supersimtest.Fault, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
+func TestReliabilityAgainstHostileServers(t *testing.T) {
+	elsewhere := trap(t)
+	page := func(n int, records, next string) string {
+		return fmt.Sprintf(`{"usage_records":[%s],"meta":{"key":"usage_records","page":%d,"page_size":1,"next_page_url":%s}}`, records, n, next)
+	}
+	record := `{"account_sid":"AC1","data_total":7,"data_total_billed":"0.01","period":{"start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T01:00:00Z"}}`
+	// onward serves page n with one record and a next_page_url built by next.
+	onward := func(pages int, next func(host string, n int) string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			n := atoi(r.URL.Query().Get("Page"))
+			link := "null"
+			if n+1 < pages {
+				link = `"` + next(r.Host, n+1) + `"`
+			}
+			w.Write([]byte(page(n, record, link)))
+		}
+	}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    outcome
+		records int // delivered before the end
+	}{
+		{"next_page_url on another host", onward(3, func(_ string, n int) string {
+			return fmt.Sprintf("%s/v1/UsageRecords?Page=%d&PageToken=PT%d", elsewhere.URL, n, n)
+		}), recovered, 3},
+		{"next_page_url on another scheme (https to http)", onward(3, func(host string, n int) string {
+			return fmt.Sprintf("https://%s/v1/UsageRecords?Page=%d&PageToken=PT%d", host, n, n)
+		}), recovered, 3},
+		{"next_page_url on another path", onward(3, func(host string, n int) string {
+			return fmt.Sprintf("http://%s/elsewhere/steal?Page=%d&PageToken=PT%d", host, n, n)
+		}), recovered, 3},
+		{"a repeated PageToken", onward(100, func(host string, n int) string {
+			return fmt.Sprintf("http://%s/v1/UsageRecords?Page=%d&PageToken=SAME", host, n)
+		}), isSentinel(supersim.ErrPagingLoop), 1},
+		{"empty pages pointing onward forever", func(w http.ResponseWriter, r *http.Request) {
+			n := atoi(r.URL.Query().Get("Page"))
+			w.Write([]byte(page(n, "", fmt.Sprintf(`"http://%s/v1/UsageRecords?Page=%d&PageToken=PT%d"`, r.Host, n+1, n+1))))
+		}, isSentinel(supersim.ErrPagingLoop), 0},
+		{"redirect to another host", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, elsewhere.URL+"/v1/UsageRecords", http.StatusTemporaryRedirect)
+		}, isAPIError(http.StatusTemporaryRedirect), 0},
+		{"malformed JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"usage_records":[{"data_total":1,}]}`))
+		}, isSentinel(supersim.ErrInvalidResponse), 0},
+		{"a wrong key", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"sims":[],"meta":{"key":"sims","next_page_url":null}}`))
+		}, isSentinel(supersim.ErrInvalidResponse), 0},
+		{"records of the wrong type", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"usage_records":[{"data_upload":"lots"}],"meta":{"key":"usage_records"}}`))
+		}, isSentinel(supersim.ErrInvalidResponse), 0},
+		{"a huge error body", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(strings.Repeat("x", 8<<20)))
+		}, isAPIError(http.StatusBadRequest), 0},
+		{"a huge page", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"usage_records":[` + strings.Repeat(record+",", (65<<20)/len(record)) + record + `]}`))
+		}, isSentinel(supersim.ErrInvalidResponse), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, api := newFakeAPI(t, tt.handler, supersim.WithMaxRetries(2))
+			got, err := walk(t, client, supersim.ListUsageRecordsOptions{}, 5*time.Second)
+			suite.scenarios.Add(1)
+			suite.faults.Add(1)
+			suite.records.Add(int64(len(got)))
+			assert.Len(t, got, tt.records)
+			if tt.want.recovered {
+				require.NoError(t, err)
+				for _, r := range api.Requests() {
+					assert.Equal(t, endpoint, r.URL.Path, "requests stay on the API path")
+				}
+			} else {
+				require.Error(t, err)
+				assert.True(t, tt.want.check(err), "want %s, got %v", tt.want.describe, err)
+			}
+		})
+	}
+}
