@@ -47,8 +47,10 @@ func FuzzListOptions(f *testing.F) {
 		if page != 0 {
 			want["Page"] = strconv.Itoa(page)
 		}
-		if !o.StartTime.IsZero() {
+		if !o.StartTime.IsZero() { // the year-1 UTC midnight is the zero time: unset
 			want["StartTime"] = o.StartTime.UTC().Format(time.RFC3339)
+		}
+		if !o.EndTime.IsZero() {
 			want["EndTime"] = o.EndTime.UTC().Format(time.RFC3339)
 		}
 		for name, value := range want {
@@ -150,7 +152,7 @@ func FuzzNextPosition(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if pos.Page <= cur.Page || pos.Page < 0 {
+		if pos.Page <= cur.Page || pos.Page < 1 || metaPage < 0 {
 			t.Fatalf("next page %d does not advance from %d", pos.Page, cur.Page)
 		}
 		if pos.PageToken != "" && pos.PageToken == cur.PageToken {

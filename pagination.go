@@ -208,10 +208,13 @@ func nextPosition(meta PageMeta, cur Position) (Position, error) {
 	if err != nil {
 		return Position{}, fmt.Errorf("%w: next_page_url is not a URL", ErrInvalidResponse)
 	}
+	if meta.Page < 0 {
+		return Position{}, fmt.Errorf("%w: meta.page is %d", ErrInvalidResponse, meta.Page)
+	}
 	q := u.Query()
 	next := Position{PageToken: q.Get("PageToken"), Page: meta.Page + 1}
 	if raw := q.Get("Page"); raw != "" {
-		if next.Page, err = strconv.Atoi(raw); err != nil || next.Page < 0 {
+		if next.Page, err = strconv.Atoi(raw); err != nil || next.Page < 1 { // page 0 is never next
 			return Position{}, fmt.Errorf("%w: next_page_url has Page=%q", ErrInvalidResponse, raw)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -264,4 +265,54 @@ func TestReliabilityAgainstHostileServers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSharedClientUnderFaults pages with one client from many goroutines
+// while the fake API drops, cuts and refuses requests, and checks every
+// walk against the fake's own data.
+func TestSharedClientUnderFaults(t *testing.T) {
+	srv := supersimtest.NewServer(supersimtest.WithClock(func() time.Time { return demoNow }))
+	defer srv.Close()
+	client, err := srv.Client(supersim.WithMaxRetries(8), supersim.WithRetryWait(time.Millisecond, 3*time.Millisecond))
+	require.NoError(t, err)
+	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(0, 0, 7)
+	samples := srv.Samples()
+	walks := []supersim.ListUsageRecordsOptions{
+		{Group: supersim.GroupSim, Granularity: supersim.GranularityDay, PageSize: 37},
+		{Group: supersim.GroupFleet, Granularity: supersim.GranularityHour, PageSize: 100},
+		{Group: supersim.GroupNetwork, Granularity: supersim.GranularityHour, PageSize: 250, Concurrency: 3},
+		{Group: supersim.GroupIsoCountry, Granularity: supersim.GranularityDay, PageSize: 3},
+		{Sim: samples[0].SimName, Granularity: supersim.GranularityHour, PageSize: 10},
+		{Fleet: samples[0].Fleet, Granularity: supersim.GranularityHour, PageSize: 50, NoPrefetch: true},
+		{Network: samples[0].Network, Group: supersim.GroupSim, Granularity: supersim.GranularityDay, PageSize: 20, Concurrency: 2},
+		{IsoCountry: strings.ToLower(samples[0].IsoCountry), Granularity: supersim.GranularityAll},
+	}
+	faults := []supersimtest.Fault{{Status: 429, RetryAfter: "0"}, {Drop: true}, {Truncate: true}, {Status: 503}, {Status: 502}, {}, {}, {}}
+	for i := range 40 {
+		srv.InjectFaults(1, faults[i%len(faults)])
+	}
+	var done sync.WaitGroup
+	for _, opts := range walks {
+		opts.StartTime, opts.EndTime = start, end
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			got, err := walk(t, client, opts, 30*time.Second)
+			if !assert.NoError(t, err, "%+v", opts) {
+				return
+			}
+			want := srv.Totals(supersimtest.Filter{Sim: opts.Sim, Fleet: opts.Fleet, Network: opts.Network,
+				IsoCountry: opts.IsoCountry, Start: start, End: end})
+			sum := sumOf(got)
+			assert.Equal(t, want.Upload, sum.Upload, "%+v", opts)
+			assert.Equal(t, want.Total, sum.Total, "%+v", opts)
+			assert.Zero(t, want.Billed.Cmp(sum.Billed), "%+v: billed %s, want %s", opts, sum.Billed, want.Billed)
+			suite.records.Add(int64(len(got)))
+		}()
+	}
+	done.Wait()
+	suite.scenarios.Add(int64(len(walks)))
+	suite.faults.Add(40)
+	assert.Eventually(t, func() bool { return srv.ActiveConnections() == 0 }, 5*time.Second, time.Millisecond)
 }
