@@ -3,6 +3,8 @@ package supersim
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"math/big"
 	"net/url"
 	"strconv"
@@ -76,8 +78,37 @@ func FuzzDecodePage(f *testing.F) {
 		var body bytes.Buffer
 		page := usageRecordsPage{UsageRecords: make([]UsageRecord, 0, 2)}
 		err := decodePage(bytes.NewReader(data), int64(len(data)), &body, &page)
+
+		// The reference: encoding/json, with the same checks.
+		var ref usageRecordsPage
+		refErr := json.Unmarshal(data, &ref)
+		if refErr == nil && ref.Meta.Key != "usage_records" {
+			refErr = errors.New("wrong key")
+		}
+		if (err == nil) != (refErr == nil) {
+			t.Fatalf("decodePage says %v where encoding/json says %v", err, refErr)
+		}
 		if err != nil {
 			return
+		}
+		for i := range ref.UsageRecords {
+			p := &ref.UsageRecords[i].Period
+			p.StartTime, p.EndTime = p.StartTime.UTC(), p.EndTime.UTC()
+		}
+		if !reflect.DeepEqual(ref.Meta, page.Meta) || len(ref.UsageRecords) != len(page.UsageRecords) {
+			t.Fatalf("decoded %+v, encoding/json %+v", page.Meta, ref.Meta)
+		}
+		for i := range ref.UsageRecords {
+			if !reflect.DeepEqual(ref.UsageRecords[i], page.UsageRecords[i]) {
+				t.Fatalf("record %d: decoded %+v, encoding/json %+v", i, page.UsageRecords[i], ref.UsageRecords[i])
+			}
+		}
+		body.Reset()
+		body.WriteString(strings.Repeat("x", body.Cap())) // the records must not share the reused buffer
+		for i := range ref.UsageRecords {
+			if !reflect.DeepEqual(ref.UsageRecords[i], page.UsageRecords[i]) {
+				t.Fatalf("record %d changed with the body buffer", i)
+			}
 		}
 		if page.Meta.Key != "usage_records" {
 			t.Fatalf("accepted key %q", page.Meta.Key)

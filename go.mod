@@ -3,6 +3,7 @@ module github.com/supersimkit/supersim
 go 1.24
 
 require (
+	github.com/goccy/go-json v0.10.5
 	github.com/google/go-querystring v1.2.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/stretchr/testify v1.12.1

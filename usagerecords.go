@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/google/go-querystring/query"
 
 	"github.com/supersimkit/supersim/internal/sid"
@@ -332,6 +333,22 @@ func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[Usag
 	}, nil
 }
 
+// checkJSON reports invalid JSON as ErrInvalidResponse, and JSON cut short
+// (as a close-delimited body cut off would be) as io.ErrUnexpectedEOF too,
+// which makes the request worth another try.
+func checkJSON(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var v struct{}
+	err := json.Unmarshal(data, &v)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) && syntax.Offset >= int64(len(data)) {
+		return fmt.Errorf("%w: %w (%w)", ErrInvalidResponse, io.ErrUnexpectedEOF, err)
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+}
+
 // decodePage reads one page from resp (of size bytes, or -1 if unknown)
 // through the reusable buffer body, and checks its shape.
 func decodePage(resp io.Reader, size int64, body *bytes.Buffer, page *usageRecordsPage) error {
@@ -348,11 +365,12 @@ func decodePage(resp io.Reader, size int64, body *bytes.Buffer, page *usageRecor
 	if body.Len() > maxPageBytes {
 		return fmt.Errorf("%w: a page is over the %d-byte limit", ErrInvalidResponse, maxPageBytes)
 	}
-	if err := json.Unmarshal(body.Bytes(), page); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) && syntax.Offset >= int64(body.Len()) {
-			err = fmt.Errorf("%w (%w)", io.ErrUnexpectedEOF, err) // cut short: worth another try
-		}
+	// go-json skips unknown fields without checking them, so the strict
+	// encoding/json scanner vets the page first; the decode is still faster.
+	if err := checkJSON(body.Bytes()); err != nil {
+		return err
+	}
+	if err := gojson.Unmarshal(body.Bytes(), page); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	if page.Meta.Key != "usage_records" {
