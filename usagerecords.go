@@ -341,10 +341,9 @@ func checkJSON(data []byte) error {
 		return nil
 	}
 	var v struct{}
-	err := json.Unmarshal(data, &v)
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) && syntax.Offset >= int64(len(data)) {
-		return fmt.Errorf("%w: %w (%w)", ErrInvalidResponse, io.ErrUnexpectedEOF, err)
+	err := json.NewDecoder(bytes.NewReader(data)).Decode(&v) // io.ErrUnexpectedEOF when cut short
+	if err == nil {
+		err = errors.New("invalid JSON after the first value")
 	}
 	return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 }
