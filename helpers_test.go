@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/conntrack"
 )
 
 func TestMain(m *testing.M) {
@@ -87,33 +87,8 @@ type fakeAPI struct {
 	*httptest.Server
 	mu       sync.Mutex
 	requests []*http.Request
-	conns    map[net.Conn]http.ConnState
+	conns    conntrack.Tracker
 	logs     *logBuffer
-}
-
-func (f *fakeAPI) trackConn(c net.Conn, state http.ConnState) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.conns == nil {
-		f.conns = map[net.Conn]http.ConnState{}
-	}
-	if state == http.StateClosed || state == http.StateHijacked {
-		delete(f.conns, c)
-	} else {
-		f.conns[c] = state
-	}
-}
-
-func (f *fakeAPI) activeConns() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, state := range f.conns {
-		if state == http.StateActive {
-			n++
-		}
-	}
-	return n
 }
 
 func (f *fakeAPI) Requests() []*http.Request {
@@ -137,11 +112,11 @@ func newFakeAPI(t *testing.T, handler http.HandlerFunc, opts ...supersim.Option)
 		}
 		handler(w, r)
 	}))
-	f.Config.ConnState = f.trackConn
+	f.Config.ConnState = f.conns.Track
 	f.Start()
 	t.Cleanup(f.Close)
 	t.Cleanup(func() { // runs before Close: every response body was closed
-		assert.Eventually(t, func() bool { return f.activeConns() == 0 }, 5*time.Second, time.Millisecond,
+		assert.Eventually(t, func() bool { return f.conns.Active() == 0 }, 5*time.Second, time.Millisecond,
 			"a connection is still in the middle of a response: a body was left open")
 	})
 	logger := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

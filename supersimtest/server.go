@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/conntrack"
 )
 
 // Credentials the server accepts unless [WithCredentials] says otherwise.
@@ -45,7 +45,7 @@ type Server struct {
 	faults   []Fault
 	latency  time.Duration
 	requests []Request
-	conns    map[net.Conn]http.ConnState
+	conns    conntrack.Tracker
 	results  *memo[[]supersim.UsageRecord] // aggregated records per query
 	bodies   *memo[[]byte]                 // rendered pages, so that only latency is slow
 }
@@ -122,12 +122,11 @@ func NewServer(opts ...Option) *Server {
 		samples: set.samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
 		accounts: map[string]string{set.accountSID: set.authToken},
 		keys:     map[string]string{set.apiKey: set.apiSecret},
-		conns:    map[net.Conn]http.ConnState{},
 		results:  newMemo[[]supersim.UsageRecord](64),
 		bodies:   newMemo[[]byte](1024),
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Config.ConnState = s.trackConn
+	s.srv.Config.ConnState = s.conns.Track
 	if set.tls {
 		s.srv.StartTLS()
 	} else {
@@ -143,32 +142,10 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// trackConn follows each connection's state.
-func (s *Server) trackConn(c net.Conn, state http.ConnState) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch state {
-	case http.StateClosed, http.StateHijacked:
-		delete(s.conns, c)
-	default:
-		s.conns[c] = state
-	}
-}
-
 // ActiveConnections counts the connections in the middle of a request:
 // once a client has read or closed every response body, it is 0 (idle
 // keep-alive connections do not count).
-func (s *Server) ActiveConnections() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, state := range s.conns {
-		if state == http.StateActive {
-			n++
-		}
-	}
-	return n
-}
+func (s *Server) ActiveConnections() int { return s.conns.Active() }
 
 // HTTPClient returns an *http.Client that trusts the server's certificate
 // (for WithTLS), to give supersim.WithHTTPClient.
@@ -359,6 +336,7 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader records the first status written.
 func (r *statusRecorder) WriteHeader(status int) {
 	if r.status == 0 {
 		r.status = status
@@ -366,6 +344,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 	r.ResponseWriter.WriteHeader(status)
 }
 
+// Write records an implicit 200.
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
