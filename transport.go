@@ -36,7 +36,9 @@ func newTransport(cfg *config) *transport {
 	}
 	next := hc.Transport
 	if next == nil {
-		next = http.DefaultTransport.(*http.Transport).Clone()
+		own := http.DefaultTransport.(*http.Transport).Clone()
+		own.MaxIdleConnsPerHost = MaxConcurrency // windowed walks keep their connections
+		next = own
 	}
 	origin := &originTransport{
 		next:      next,

@@ -33,13 +33,14 @@ type Server struct {
 	// URL is the base URL to give supersim.WithBaseURL, like "http://127.0.0.1:PORT".
 	URL string
 
-	srv      *httptest.Server
-	samples  []Sample
-	account  string
-	accounts map[string]string // username -> secret, Account SID pair
-	keys     map[string]string // username -> secret, API key pair
-	clock    func() time.Time
-	numbers  bool // billed amounts as JSON numbers
+	srv       *httptest.Server
+	transport *http.Transport // behind HTTPClient: trusts the server, keeps connections for concurrent walks
+	samples   []Sample
+	account   string
+	accounts  map[string]string // username -> secret, Account SID pair
+	keys      map[string]string // username -> secret, API key pair
+	clock     func() time.Time
+	numbers   bool // billed amounts as JSON numbers
 
 	mu       sync.Mutex
 	faults   []Fault
@@ -133,6 +134,8 @@ func NewServer(opts ...Option) *Server {
 		s.srv.Start()
 	}
 	s.URL = s.srv.URL
+	s.transport = s.srv.Client().Transport.(*http.Transport).Clone()
+	s.transport.MaxIdleConnsPerHost = supersim.MaxConcurrency
 	return s
 }
 
@@ -140,6 +143,7 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	s.transport.CloseIdleConnections()
 }
 
 // ActiveConnections counts the connections in the middle of a request:
@@ -148,8 +152,9 @@ func (s *Server) Close() {
 func (s *Server) ActiveConnections() int { return s.conns.Active() }
 
 // HTTPClient returns an *http.Client that trusts the server's certificate
-// (for WithTLS), to give supersim.WithHTTPClient.
-func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+// (for WithTLS), to give supersim.WithHTTPClient. Its connections are
+// closed with the server.
+func (s *Server) HTTPClient() *http.Client { return &http.Client{Transport: s.transport} }
 
 // Client returns a supersim client for this server, authenticated with the
 // Account SID pair; opts come after the server's own options.
