@@ -18,12 +18,20 @@ type progress struct {
 
 func newProgress(stderr io.Writer, now func() time.Time) *progress {
 	p := &progress{now: now, start: now()}
-	if f, ok := stderr.(*os.File); ok {
-		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
-			p.w = stderr
-		}
+	if isTerminal(stderr) {
+		p.w = stderr
 	}
 	return p
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // record counts a record; pageEnd says whether it closed its page.
