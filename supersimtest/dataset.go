@@ -11,13 +11,13 @@ import (
 // Sample is one SIM's usage in one hour: the raw data the server aggregates
 // into usage records.
 type Sample struct {
-	Sim        string // Sim SID, HS + 32 hex digits
-	SimName    string // the Sim's unique name, may be ""
-	Fleet      string // Fleet SID, HF + 32 hex digits
-	FleetName  string // the Fleet's unique name, may be ""
-	Network    string // Network SID, HW + 32 hex digits
-	IsoCountry string // ISO 3166-1 alpha-2, upper-case
-	Hour       time.Time
+	Sim        string           // Sim SID, HS + 32 hex digits
+	SimName    string           // the Sim's unique name, may be ""
+	Fleet      string           // Fleet SID, HF + 32 hex digits
+	FleetName  string           // the Fleet's unique name, may be ""
+	Network    string           // Network SID, HW + 32 hex digits
+	IsoCountry string           // ISO 3166-1 alpha-2, upper-case
+	Hour       time.Time        // the start of the hour, UTC
 	Upload     int64            // bytes
 	Download   int64            // bytes
 	Billed     supersim.Decimal // amount billed for the hour

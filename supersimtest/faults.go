@@ -47,8 +47,8 @@ type Request struct {
 	Path   string
 	Query  url.Values
 	Auth   AuthKind
-	Status int // the status it was answered with; 0 for a dropped connection
-	Fault  bool
+	Status int  // the status it was answered with; 0 while unanswered or when dropped
+	Fault  bool // whether a queued Fault answered it
 }
 
 // InjectFaults makes the next n requests fail with f, after any faults
@@ -68,27 +68,31 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// Requests returns every request received so far, in order.
+// Requests returns every request received so far, in the order they arrived.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Request(nil), s.requests...)
 }
 
-// nextFault pops the next queued fault and reads the latency.
-func (s *Server) nextFault() (fault Fault, ok bool, latency time.Duration) {
+// arrive logs a request as it arrives and hands it the next queued fault,
+// if any, and the latency to serve it with; index is its place in the log.
+func (s *Server) arrive(entry Request) (fault Fault, faulty bool, latency time.Duration, index int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.faults) > 0 {
-		fault, ok, s.faults = s.faults[0], true, s.faults[1:]
+		fault, faulty, s.faults = s.faults[0], true, s.faults[1:]
 	}
-	return fault, ok, s.latency
+	entry.Fault = faulty
+	s.requests = append(s.requests, entry)
+	return fault, faulty, s.latency + fault.Latency, len(s.requests) - 1
 }
 
-func (s *Server) logRequest(r Request) {
+// answered records the status a logged request was answered with.
+func (s *Server) answered(index, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = append(s.requests, r)
+	s.requests[index].Status = status
 }
 
 // serveFault answers with a fault instead of the real answer.

@@ -159,13 +159,9 @@ func (s *Server) HTTPClient() *http.Client { return &http.Client{Transport: s.tr
 // Client returns a supersim client for this server, authenticated with the
 // Account SID pair; opts come after the server's own options.
 func (s *Server) Client(opts ...supersim.Option) (*supersim.Client, error) {
-	var token string
-	for _, t := range s.accounts {
-		token = t
-	}
 	base := []supersim.Option{
 		supersim.WithBaseURL(s.URL),
-		supersim.WithCredentials(s.account, token),
+		supersim.WithCredentials(s.account, s.accounts[s.account]),
 		supersim.WithHTTPClient(s.HTTPClient()),
 	}
 	return supersim.NewClient(append(base, opts...)...)
@@ -180,26 +176,19 @@ func (s *Server) Totals(f Filter) Totals { return totals(s.samples, f) }
 
 // serve answers one request.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: s.authKind(r)}
-	fault, faulty, latency := s.nextFault()
-	entry.Fault = faulty
-	if faulty {
-		latency += fault.Latency
-	}
+	auth := s.authKind(r)
+	fault, faulty, latency, index := s.arrive(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: auth})
 	if !sleep(r.Context(), latency) {
-		entry.Status = 0
-		s.logRequest(entry)
-		return
+		return // the client gave up: the log keeps status 0
 	}
 	rec := &statusRecorder{ResponseWriter: w}
 	switch {
 	case faulty && (fault.Status != 0 || fault.Drop || fault.Truncate || fault.Stall):
 		s.serveFault(rec, r, fault)
 	default:
-		s.serveAPI(rec, r, entry.Auth)
+		s.serveAPI(rec, r, auth)
 	}
-	entry.Status = rec.status
-	s.logRequest(entry)
+	s.answered(index, rec.status)
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, auth AuthKind) {
