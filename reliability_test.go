@@ -156,7 +156,11 @@ func TestReliabilityAgainstTheFakeAPI(t *testing.T) {
 				for _, f := range tt.faults {
 					srv.InjectFaults(1, f)
 				}
-				got, err := walk(t, client, reliabilityOpts, time.Second)
+				timeout := 5 * time.Second // ample: a walk that recovers takes milliseconds
+				if tt.want.describe == stoppedByContext.describe {
+					timeout = 300 * time.Millisecond // the stall ends only with the deadline
+				}
+				got, err := walk(t, client, reliabilityOpts, timeout)
 				suite.scenarios.Add(1)
 				suite.faults.Add(int64(len(tt.faults)))
 				if tt.want.recovered {
