@@ -113,11 +113,12 @@ func newAPIError(resp *http.Response) *APIError {
 		e.Code, e.Message, e.MoreInfo, e.Details = twilio.Code, twilio.Message, twilio.MoreInfo, twilio.Details
 		return e
 	}
-	e.Message = summarize(resp, body)
 	if loc, err := resp.Location(); err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		e.Message = fmt.Sprintf("%s: redirect to %s://%s not followed: it leaves the API origin",
 			http.StatusText(resp.StatusCode), loc.Scheme, loc.Host)
+		return e
 	}
+	e.Message = summarize(resp, body)
 	return e
 }
 

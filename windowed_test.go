@@ -51,10 +51,7 @@ func dayByDay(t *testing.T, client *supersim.Client, opts supersim.ListUsageReco
 func sumOf(recs []supersim.UsageRecord) supersimtest.Totals {
 	var t supersimtest.Totals
 	for _, r := range recs {
-		t.Upload += r.DataUpload
-		t.Download += r.DataDownload
-		t.Total += r.DataTotal
-		t.Billed = t.Billed.Add(r.DataTotalBilled)
+		t.AddRecord(r)
 	}
 	return t
 }

@@ -122,7 +122,17 @@ func (q *listQuery) pick(sim, fleet, network, country string) string {
 type Totals struct {
 	Upload, Download, Total int64
 	Billed                  supersim.Decimal
-	Records                 int // samples counted
+	Records                 int // samples (or, with AddRecord, records) counted
+}
+
+// AddRecord adds a usage record's bytes and amount to t, to sum a walk
+// for comparing with [Server.Totals].
+func (t *Totals) AddRecord(r supersim.UsageRecord) {
+	t.Upload += r.DataUpload
+	t.Download += r.DataDownload
+	t.Total += r.DataTotal
+	t.Billed = t.Billed.Add(r.DataTotalBilled)
+	t.Records++
 }
 
 // Filter selects samples for [Server.Totals], with the meaning of the API's

@@ -41,10 +41,7 @@ func TestSDKSumsEqualTheDatasetTotals(t *testing.T) {
 			var got supersimtest.Totals
 			for rec, err := range client.ListUsageRecords(context.Background(), &opts).All() {
 				require.NoError(t, err)
-				got.Upload += rec.DataUpload
-				got.Download += rec.DataDownload
-				got.Total += rec.DataTotal
-				got.Billed = got.Billed.Add(rec.DataTotalBilled)
+				got.AddRecord(rec)
 				assert.Equal(t, "USD", rec.BilledUnit)
 			}
 			assert.Equal(t, want.Upload, got.Upload)
