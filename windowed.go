@@ -2,6 +2,7 @@ package supersim
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -18,6 +19,7 @@ type windowedPager[T any] struct {
 	slots     chan struct{}     // one token per request allowed in flight
 	lookahead int               // windows started beyond the current one
 	lanes     []chan fetched[T] // one per window, made when it starts
+	finished  []bool            // set by window i's goroutine, before its lane closes, once it walked the whole window
 	spares    chan []T          // pages handed back, for walkers to reuse
 	started   int               // windows started so far
 	current   int               // the window being handed out
@@ -28,7 +30,8 @@ func newWindowedPager[T any](ctx context.Context, windows []fetchFunc[T], concur
 	ctx, cancel := context.WithCancel(ctx)
 	return &windowedPager[T]{ctx: ctx, cancel: cancel, windows: windows,
 		slots: make(chan struct{}, concurrency), lookahead: max(lookahead, concurrency),
-		lanes: make([]chan fetched[T], len(windows)), spares: make(chan []T, concurrency)}
+		lanes: make([]chan fetched[T], len(windows)), finished: make([]bool, len(windows)),
+		spares: make(chan []T, concurrency)}
 }
 
 func (w *windowedPager[T]) nextPage(spare []T) (page[T], bool, error) {
@@ -44,6 +47,9 @@ func (w *windowedPager[T]) nextPage(spare []T) (page[T], bool, error) {
 			w.started++
 		}
 		got, ok := <-w.lanes[w.current]
+		if !ok && !w.finished[w.current] { // cut off by the context before its last page
+			return page[T]{}, false, w.cutOff()
+		}
 		if !ok { // the window is done
 			w.lanes[w.current] = nil
 			w.current++
@@ -64,6 +70,7 @@ func (w *windowedPager[T]) start(i int) {
 		defer w.running.Done()
 		defer close(lane)
 		walk := walker[T]{fetch: w.windows[i]}
+		defer func() { w.finished[i] = walk.done }() // runs before close(lane): the reader sees it
 		for !walk.done {
 			select {
 			case w.slots <- struct{}{}:
@@ -88,6 +95,16 @@ func (w *windowedPager[T]) start(i int) {
 			}
 		}
 	}()
+}
+
+// cutOff is the error of a walk whose context ended before every window was
+// walked: the context's own error, so that a cancelled or timed-out export
+// never looks complete.
+func (w *windowedPager[T]) cutOff() error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	return errors.New("supersim: a window ended before its last page")
 }
 
 func (w *windowedPager[T]) stop() {

@@ -226,3 +226,32 @@ func TestConcurrencyIsValidated(t *testing.T) {
 		assert.Equal(t, "Concurrency", verr.Field)
 	}
 }
+
+// A walk cut off by its context must end with the context's error, never
+// look complete: every window lane that closes without finishing its window
+// is an error, wherever the cancel lands.
+func TestWindowedWalkCancelledMidwayEndsWithAnError(t *testing.T) {
+	_, client := demoAPI(t)
+	start := time.Date(2026, 5, 14, 0, 0, 0, 0, time.UTC)
+	opts := supersim.ListUsageRecordsOptions{Granularity: supersim.GranularityHour, Group: supersim.GroupNetwork,
+		StartTime: start, EndTime: start.AddDate(0, 0, 2), PageSize: 10, Concurrency: 4}
+	all, err := client.ListUsageRecords(context.Background(), &opts).Collect()
+	require.NoError(t, err)
+	for _, cancelAt := range []int{1, 7, 30, len(all) / 2, len(all) - 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		it := client.ListUsageRecords(ctx, &opts)
+		n := 0
+		for it.Next() {
+			if n++; n == cancelAt {
+				cancel()
+			}
+		}
+		cancel()
+		if n == len(all) { // every page was in hand before the cancel: a complete walk
+			assert.NoError(t, it.Err())
+			continue
+		}
+		require.Error(t, it.Err(), "cancelled after %d records, walk ended after %d of %d without an error", cancelAt, n, len(all))
+		assert.ErrorIs(t, it.Err(), context.Canceled)
+	}
+}
