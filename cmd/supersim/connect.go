@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/supersimtest"
+)
+
+// source returns where q asks to read from: the demo for -demo, else the
+// first complete pair of credentials in the environment. Its errors are
+// usage errors.
+func (a *app) source(q *queryFlags) (*credentials, error) {
+	if q.demo {
+		if q.baseURL != "" {
+			return nil, errors.New("-base-url and -demo do not go together")
+		}
+		return &demoCredentials, nil
+	}
+	creds, err := findCredentials(environment(a.env))
+	if err == nil && creds.pair.option == nil {
+		err = fmt.Errorf("%s and %s are set, but this build of supersim does not speak KORE yet", creds.pair.id, creds.pair.secret)
+	}
+	return creds, err
+}
+
+// connect makes the client for creds: the built-in fake API with its demo
+// dataset for the demo, else the real API (or -base-url). It says on stderr
+// which it reads. release stops the fake API, if any.
+func (a *app) connect(q *queryFlags, creds *credentials) (client *supersim.Client, release func(), err error) {
+	ua := supersim.WithUserAgent("supersim-cmd/" + moduleVersion())
+	if creds.pair == nil {
+		srv := supersimtest.NewServer(supersimtest.WithClock(a.now))
+		if client, err = srv.Client(ua); err != nil {
+			srv.Close()
+			return nil, nil, err
+		}
+		fmt.Fprintf(a.stderr, "supersim: reading %s\n", creds.describe())
+		return client, srv.Close, nil
+	}
+	opts := []supersim.Option{creds.pair.option(creds.id, creds.secret), ua}
+	where := ""
+	if q.baseURL != "" {
+		opts = append(opts, supersim.WithBaseURL(q.baseURL))
+		where = " at " + q.baseURL
+	}
+	if client, err = supersim.NewClient(opts...); err != nil {
+		return nil, nil, errors.New(oneLine(err))
+	}
+	fmt.Fprintf(a.stderr, "supersim: reading %s%s\n", creds.describe(), where)
+	return client, func() {}, nil
+}
