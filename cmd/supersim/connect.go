@@ -8,6 +8,17 @@ import (
 	"github.com/supersimkit/supersim/supersimtest"
 )
 
+// query returns where q asks to read from and what, with the period
+// resolved against the clock. Its errors are usage errors.
+func (a *app) query(q *queryFlags) (*credentials, supersim.ListUsageRecordsOptions, error) {
+	creds, err := a.source(q)
+	if err != nil {
+		return nil, supersim.ListUsageRecordsOptions{}, err
+	}
+	opts, err := q.options(a.now(), creds)
+	return creds, opts, err
+}
+
 // source returns where q asks to read from: the demo for -demo, else the
 // first complete pair of credentials in the environment. Its errors are
 // usage errors.

@@ -39,11 +39,7 @@ func (a *app) export(ctx context.Context, args []string) int {
 	if *cpPath != "" && *outPath == "" {
 		return a.usageError(q, errors.New("-checkpoint needs -o FILE: an export to stdout cannot be resumed"))
 	}
-	creds, err := a.source(q)
-	if err != nil {
-		return a.usageError(q, err)
-	}
-	opts, err := q.options(a.now(), creds)
+	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
 	}
@@ -61,7 +57,7 @@ func (a *app) export(ctx context.Context, args []string) int {
 	}
 	defer e.close()
 	if e.cp != nil && e.cp.Next == nil {
-		fmt.Fprintf(a.stderr, "supersim: the export to %s is already complete (%d records); delete %s to export again\n", *outPath, e.cp.Records, *cpPath)
+		fmt.Fprintf(a.stderr, "supersim: the export to %s is already complete (%s); delete %s to export again\n", *outPath, plural(int(e.cp.Records), "record"), *cpPath)
 		return e.exitCode(a.stderr)
 	}
 
@@ -83,14 +79,17 @@ func (a *app) export(ctx context.Context, args []string) int {
 	if err := it.Err(); err != nil {
 		code := fail(ctx, a.stderr, err, creds)
 		if e.cp != nil {
-			fmt.Fprintf(a.stderr, "supersim: %s holds %d whole records; run the same command to resume from %s\n", *outPath, e.records, *cpPath)
+			fmt.Fprintf(a.stderr, "supersim: %s holds %s, all whole; run the same command to resume from %s\n", *outPath, plural(int(e.records), "record"), *cpPath)
 		}
 		return code
 	}
 	if err := e.commitPage(nil); err != nil { // the end: whatever is left, and the checkpoint marked complete
 		return e.writeFailed(a.stderr, err)
 	}
-	fmt.Fprintf(a.stderr, "supersim: exported %d records (%d pages) to %s%s\n", e.records, e.pages, e.dest, e.thisRun())
+	if err := e.close(); err != nil {
+		return e.writeFailed(a.stderr, err)
+	}
+	fmt.Fprintf(a.stderr, "supersim: exported %s (%s) to %s%s\n", plural(int(e.records), "record"), plural(int(e.pages), "page"), e.dest, e.thisRun())
 	return e.exitCode(a.stderr)
 }
 
@@ -268,9 +267,12 @@ func (e *exporter) exitCode(stderr io.Writer) int {
 	return exitNoMatch
 }
 
-// close closes the output file, if any.
-func (e *exporter) close() {
-	if e.file != nil {
-		e.file.Close()
+// close closes the output file, if any and not yet closed.
+func (e *exporter) close() error {
+	if e.file == nil {
+		return nil
 	}
+	f := e.file
+	e.file = nil
+	return f.Close()
 }

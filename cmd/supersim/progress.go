@@ -14,8 +14,8 @@ import (
 // line of a terminal, and nothing when it is off (stderr is not a
 // terminal).
 type progress struct {
-	bar   *progressbar.ProgressBar // nil when off
-	pages int
+	bar            *progressbar.ProgressBar // nil when off
+	records, pages int
 }
 
 // newProgress returns a progress line on w, shown only if visible.
@@ -23,14 +23,19 @@ func newProgress(w io.Writer, visible bool) *progress {
 	if !visible {
 		return &progress{}
 	}
+	return drawProgress(w, 100*time.Millisecond)
+}
+
+// drawProgress returns a progress line on w, redrawn at most once every
+// interval.
+func drawProgress(w io.Writer, every time.Duration) *progress {
 	return &progress{bar: progressbar.NewOptions64(-1, // the total is unknown until the walk ends
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("page 0"),
-		progressbar.OptionShowCount(),
+		progressbar.OptionSetDescription("0 records, 0 pages"),
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetItsString("records"),
 		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionThrottle(every),
 		progressbar.OptionSetSpinnerChangeInterval(0), // redraw on records only: no goroutine of its own
 		progressbar.OptionSpinnerType(14),
 		progressbar.OptionClearOnFinish(),
@@ -48,9 +53,10 @@ func (p *progress) record(pageEnd bool) {
 	if p.bar == nil {
 		return
 	}
+	p.records++
 	if pageEnd {
 		p.pages++
-		p.bar.Describe(fmt.Sprintf("page %d", p.pages))
+		p.bar.Describe(fmt.Sprintf("%s, %s", plural(p.records, "record"), plural(p.pages, "page")))
 	}
 	p.bar.Add(1)
 }

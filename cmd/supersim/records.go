@@ -46,11 +46,36 @@ func (p *pageBuffer) header() []byte {
 	return b.Bytes()
 }
 
-// add encodes one record: a CSV row, or one line of JSON in the API's
-// shape (data_total_billed as an exact string).
+// jsonRecord is a record in the API's shape: null for the fields it did
+// not send, data_total_billed as an exact string.
+type jsonRecord struct {
+	AccountSID      string           `json:"account_sid"`
+	SimSID          *string          `json:"sim_sid"`
+	NetworkSID      *string          `json:"network_sid"`
+	FleetSID        *string          `json:"fleet_sid"`
+	IsoCountry      *string          `json:"iso_country"`
+	Period          supersim.Period  `json:"period"`
+	DataUpload      int64            `json:"data_upload"`
+	DataDownload    int64            `json:"data_download"`
+	DataTotal       int64            `json:"data_total"`
+	DataTotalBilled supersim.Decimal `json:"data_total_billed"`
+	BilledUnit      *string          `json:"billed_unit"`
+}
+
+// orNull is s, or nil (JSON null) for "".
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// add encodes one record: a CSV row (an empty cell for null), or one line
+// of JSON in the API's shape.
 func (p *pageBuffer) add(r supersim.UsageRecord) error {
 	if p.csv == nil {
-		return p.json.Encode(r)
+		return p.json.Encode(jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
+			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)})
 	}
 	return p.csv.Write([]string{r.AccountSID, r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry,
 		stamp(r.Period.StartTime), stamp(r.Period.EndTime),

@@ -30,11 +30,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	if *top < 0 {
 		return a.usageError(q, fmt.Errorf("-top %d: must not be negative", *top))
 	}
-	creds, err := a.source(q)
-	if err != nil {
-		return a.usageError(q, err)
-	}
-	opts, err := q.options(a.now(), creds)
+	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
 	}
