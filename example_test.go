@@ -76,8 +76,8 @@ func ExampleIterator_Next() {
 		fmt.Println("error:", err)
 	}
 	// Output:
-	// 12:00AM 8000
 	// 1:00AM 8000
+	// 12:00AM 8000
 }
 
 func ExampleIterator_NextPosition() {
