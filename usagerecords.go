@@ -1,20 +1,11 @@
 package supersim
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	gojson "github.com/goccy/go-json"
-	"github.com/google/go-querystring/query"
 
 	"github.com/supersimkit/supersim/internal/sid"
 	"github.com/supersimkit/supersim/internal/window"
@@ -179,45 +170,6 @@ func isTwoLetters(s string) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// filterQuery encodes the options for the wire, less the paging: times in
-// UTC, the country upper-case.
-func (o ListUsageRecordsOptions) filterQuery() (string, error) {
-	o.IsoCountry = strings.ToUpper(o.IsoCountry)
-	if !o.StartTime.IsZero() {
-		o.StartTime = o.StartTime.UTC()
-	}
-	if !o.EndTime.IsZero() {
-		o.EndTime = o.EndTime.UTC()
-	}
-	o.PageToken, o.Page = "", 0
-	values, err := query.Values(o)
-	if err != nil {
-		return "", fmt.Errorf("supersim: encode query: %w", err)
-	}
-	return values.Encode(), nil
-}
-
-// withPosition adds the paging parameters of pos to an encoded query.
-func withPosition(filters string, pos Position) string {
-	var paging url.Values
-	if pos.Page > 0 {
-		paging = url.Values{"Page": {strconv.Itoa(pos.Page)}}
-	}
-	if pos.PageToken != "" {
-		if paging == nil {
-			paging = url.Values{}
-		}
-		paging.Set("PageToken", pos.PageToken)
-	}
-	switch {
-	case paging == nil:
-		return filters
-	case filters == "":
-		return paging.Encode()
-	}
-	return filters + "&" + paging.Encode()
-}
-
 // windows splits a windowed export into one query per window, or returns
 // nil when the options call for a single walk.
 func (o ListUsageRecordsOptions) windows() []ListUsageRecordsOptions {
@@ -268,9 +220,6 @@ type usageRecordsPage struct {
 	Meta         PageMeta      `json:"meta"`
 }
 
-// maxPageBytes bounds the body of one page: 1000 records take about 400 KiB.
-const maxPageBytes = 64 << 20
-
 // List returns an iterator over the usage records that opts select; nil
 // opts list with the server's defaults. Invalid options make the first Next
 // return false with the *ValidationError(s) in Err, and nothing is sent.
@@ -306,10 +255,6 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, true, start)
 }
 
-// bodyBuffers holds the buffers that page bodies are read into, shared by
-// all walks so that a page's bytes are allocated once, not once a page.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // fetcher returns the function that fetches o's pages. The filters are
 // encoded once.
 func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[UsageRecord], error) {
@@ -317,67 +262,5 @@ func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[Usag
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
-		var page usageRecordsPage
-		err := s.client.transport.get(ctx, usageRecordsPath, withPosition(filters, pos), func(resp io.Reader, size int64) error {
-			clear(buf[:cap(buf)]) // decoding into a reused record keeps fields that are null now
-			page = usageRecordsPage{UsageRecords: buf[:0]}
-			body := bodyBuffers.Get().(*bytes.Buffer)
-			defer bodyBuffers.Put(body)
-			return decodePage(resp, size, body, &page)
-		})
-		if err != nil {
-			return nil, PageMeta{}, err
-		}
-		return page.UsageRecords, page.Meta, nil
-	}, nil
-}
-
-// checkJSON reports invalid JSON as ErrInvalidResponse, and JSON cut short
-// (as a close-delimited body cut off would be) as io.ErrUnexpectedEOF too,
-// which makes the request worth another try.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v struct{}
-	err := json.NewDecoder(bytes.NewReader(data)).Decode(&v) // io.ErrUnexpectedEOF when cut short
-	if err == nil {
-		err = errors.New("invalid JSON after the first value")
-	}
-	return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-}
-
-// decodePage reads one page from resp (of size bytes, or -1 if unknown)
-// through the reusable buffer body, and checks its shape.
-func decodePage(resp io.Reader, size int64, body *bytes.Buffer, page *usageRecordsPage) error {
-	body.Reset()
-	if size > maxPageBytes {
-		return fmt.Errorf("%w: a page of %d bytes is over the %d-byte limit", ErrInvalidResponse, size, maxPageBytes)
-	}
-	if size > 0 {
-		body.Grow(int(size))
-	}
-	if _, err := body.ReadFrom(io.LimitReader(resp, maxPageBytes+1)); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-	}
-	if body.Len() > maxPageBytes {
-		return fmt.Errorf("%w: a page is over the %d-byte limit", ErrInvalidResponse, maxPageBytes)
-	}
-	// go-json skips unknown fields without checking them, so the strict
-	// encoding/json scanner vets the page first; the decode is still faster.
-	if err := checkJSON(body.Bytes()); err != nil {
-		return err
-	}
-	if err := gojson.Unmarshal(body.Bytes(), page); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-	}
-	if page.Meta.Key != "usage_records" {
-		return fmt.Errorf("%w: meta.key is %q, want \"usage_records\"", ErrInvalidResponse, page.Meta.Key)
-	}
-	for i := range page.UsageRecords {
-		p := &page.UsageRecords[i].Period
-		p.StartTime, p.EndTime = p.StartTime.UTC(), p.EndTime.UTC()
-	}
-	return nil
+	return listFetcher(s.client.transport, usageRecordsPath, filters, decodeUsageRecords), nil
 }
