@@ -36,7 +36,7 @@ var (
 
 	// ErrNoCredentials is returned by [NewClient] when no credential option
 	// was given and the environment holds no complete pair either.
-	ErrNoCredentials = errors.New("supersim: no credentials: use WithCredentials or WithAPIKey, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET")
+	ErrNoCredentials = errors.New("supersim: no credentials: use WithCredentials, WithAPIKey, WithKORE or WithTokenSource, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET, or KORE_CLIENT_ID and KORE_CLIENT_SECRET")
 	// ErrInvalidOption wraps every error that an [Option] returns to [NewClient].
 	ErrInvalidOption = errors.New("supersim: invalid option")
 )

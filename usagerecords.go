@@ -3,6 +3,7 @@ package supersim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,8 @@ const usageRecordsPath = "/v1/UsageRecords"
 // Page size limits of the API.
 const (
 	DefaultPageSize = 50
-	MaxPageSize     = 1000
+	MaxPageSize     = 1000 // Twilio's limit
+	MaxKOREPageSize = 249  // KORE's limit
 )
 
 // UsageRecordsService lists Super SIM usage records. Reach it as
@@ -71,8 +73,8 @@ type ListUsageRecordsOptions struct {
 	// EndTime is the exclusive end; zero for the server's default (now).
 	// When both are set it must be after StartTime.
 	EndTime time.Time `url:"EndTime,omitempty"`
-	// PageSize is the number of records per page: 1 to 1000, or 0 for the
-	// server's default (50).
+	// PageSize is the number of records per page: 1 to 1000 (1 to 249 on
+	// KORE, which List checks), or 0 for the server's default (50).
 	PageSize int `url:"PageSize,omitempty"`
 	// PageToken resumes a walk at a saved [Position], with Page.
 	PageToken string `url:"PageToken,omitempty"`
@@ -234,6 +236,11 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 	}
 	if err := o.Validate(); err != nil {
 		return NewSliceIterator[UsageRecord](nil, err)
+	}
+	if limit := s.client.maxPageSize(); o.PageSize > limit {
+		return NewSliceIterator[UsageRecord](nil, &ValidationError{Field: "PageSize",
+			Problem: fmt.Sprintf("must be between 1 and %d on %s, or 0 for the default", limit, s.client.provider.name()),
+			Value:   strconv.Itoa(o.PageSize)})
 	}
 	start := Position{PageToken: o.PageToken, Page: o.Page}
 	if windows := o.windows(); len(windows) > 1 {
