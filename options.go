@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/supersimkit/supersim/internal/retry"
 )
 
 // DefaultBaseURL is the API origin a [Client] talks to unless [WithBaseURL]
@@ -23,6 +25,7 @@ const (
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
 	DefaultTimeout      = 60 * time.Second // per try, headers and body; see WithHTTPClient
+	MaxRetryWait        = retry.MaxWait    // the longest backoff WithRetryWait accepts
 )
 
 // Option configures a [Client] in [NewClient]. An Option that is given bad
@@ -277,12 +280,16 @@ func WithMaxRetries(n int) Option {
 }
 
 // WithRetryWait bounds the wait before a retry: exponential backoff with
-// full jitter between min and max. A server's Retry-After overrides it, up to
-// one minute. Every wait ends early when the request's context ends.
+// full jitter between min and max, at most [MaxRetryWait]. A server's
+// Retry-After overrides it, up to one minute. Every wait ends early when the
+// request's context ends.
 func WithRetryWait(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min < 0 || max < 0 {
 			return fmt.Errorf("WithRetryWait: negative wait (min %v, max %v)", min, max)
+		}
+		if max > MaxRetryWait {
+			return fmt.Errorf("WithRetryWait: max %v is over the %v limit", max, MaxRetryWait)
 		}
 		if min > max {
 			return fmt.Errorf("WithRetryWait: min %v is greater than max %v", min, max)

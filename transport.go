@@ -153,10 +153,13 @@ func lastAnswer(resp *http.Response, err error, tries int) (*http.Response, erro
 	if resp != nil {
 		resp.Body.Close()
 	}
-	if tries > 1 {
-		return nil, fmt.Errorf("supersim: %w (after %d attempts)", err, tries)
+	if !errors.Is(err, ErrInvalidResponse) && !errors.Is(err, ErrPagingLoop) { // ours say "supersim:" already
+		err = fmt.Errorf("supersim: %w", err)
 	}
-	return nil, fmt.Errorf("supersim: %w", err)
+	if tries > 1 {
+		return nil, fmt.Errorf("%w (after %d attempts)", err, tries)
+	}
+	return nil, err
 }
 
 // logRetry hears of every retry wait.

@@ -68,17 +68,20 @@ type ListUsageRecordsOptions struct {
 	// Granularity is the time bucket; empty for the server's default (all).
 	Granularity Granularity `url:"Granularity,omitempty"`
 	// StartTime is the inclusive start; zero for the server's default
-	// (a month before EndTime). Sent as RFC 3339 in UTC.
-	StartTime time.Time `url:"StartTime,omitempty"`
+	// (a month before EndTime). Sent as RFC 3339 in UTC, with a fraction of
+	// a second only when it has one.
+	StartTime time.Time `url:"StartTime,omitempty" layout:"2006-01-02T15:04:05.999999999Z07:00"`
 	// EndTime is the exclusive end; zero for the server's default (now).
 	// When both are set it must be after StartTime.
-	EndTime time.Time `url:"EndTime,omitempty"`
+	EndTime time.Time `url:"EndTime,omitempty" layout:"2006-01-02T15:04:05.999999999Z07:00"`
 	// PageSize is the number of records per page: 1 to 1000 (1 to 249 on
 	// KORE, which List checks), or 0 for the server's default (50).
 	PageSize int `url:"PageSize,omitempty"`
 	// PageToken resumes a walk at a saved [Position], with Page.
 	PageToken string `url:"PageToken,omitempty"`
-	// Page is the page number that goes with PageToken; 0 without one.
+	// Page is the page number of a saved [Position]: with its PageToken,
+	// or alone when the server's next_page_url had no PageToken (Twilio's
+	// always has one, and answers a Page without it with error 70002).
 	Page int `url:"Page,omitempty"`
 	// MaxRecords stops the walk after this many records; 0 for no limit.
 	MaxRecords int `url:"-"`
@@ -146,16 +149,13 @@ func (o *ListUsageRecordsOptions) Validate() error {
 		bad("Granularity", "must be hour, day or all", string(o.Granularity))
 	}
 	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
-		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339), o.EndTime.UTC().Format(time.RFC3339))
+		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
 	}
 	if o.PageSize < 0 || o.PageSize > MaxPageSize {
 		bad("PageSize", "must be between 1 and 1000, or 0 for the default", strconv.Itoa(o.PageSize))
 	}
-	switch {
-	case o.Page < 0:
+	if o.Page < 0 {
 		bad("Page", "must not be negative", strconv.Itoa(o.Page))
-	case o.Page > 0 && o.PageToken == "":
-		bad("Page", "needs the PageToken of that page (Twilio error 70002)", strconv.Itoa(o.Page))
 	}
 	if o.MaxRecords < 0 {
 		bad("MaxRecords", "must not be negative", strconv.Itoa(o.MaxRecords))
