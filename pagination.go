@@ -1,6 +1,9 @@
 package supersim
 
-import "iter"
+import (
+	"iter"
+	"runtime"
+)
 
 // Position is where a page starts: the PageToken and Page that the API put
 // in the next_page_url leading to it. The zero Position is the first page.
@@ -23,16 +26,22 @@ type PageMeta struct {
 }
 
 // Iterator walks the items of a paged list, fetching pages as they are
-// needed. Use it pull-style:
+// needed. Use it pull-style, with Stop deferred so that breaking out of the
+// loop ends the fetches ahead at once:
 //
+//	it := client.ListUsageRecords(ctx, opts)
+//	defer it.Stop()
 //	for it.Next() {
 //		rec := it.Value()
 //	}
 //	if err := it.Err(); err != nil { ... }
 //
-// or with range over [Iterator.All]. An Iterator is for one goroutine;
-// the pages it fetches ahead are fetched on goroutines of its own, which
-// end when the walk ends, fails or is stopped.
+// or with range over [Iterator.All], which stops by itself. An Iterator is
+// for one goroutine and one walk: once Next has returned false it stays
+// false; list again for a new walk. The pages it fetches ahead are fetched
+// on goroutines of its own, which end when the walk ends, fails or is
+// stopped, and, for an Iterator dropped without Stop, soon after the
+// garbage collector finds it unreachable.
 type Iterator[T any] struct {
 	pager     pager[T] // nil for NewSliceIterator
 	resumable bool     // whether positions can be used to resume
@@ -57,7 +66,12 @@ func NewSliceIterator[T any](items []T, err error) *Iterator[T] {
 }
 
 func newIterator[T any](p pager[T], limit int, resumable bool, start Position) *Iterator[T] {
-	return &Iterator[T]{pager: p, limit: limit, resumable: resumable, index: -1, next: start, hasNext: true}
+	it := &Iterator[T]{pager: p, limit: limit, resumable: resumable, index: -1, next: start, hasNext: true}
+	// An Iterator dropped before its end without Stop still ends its
+	// fetches once the garbage collector finds it unreachable. The pager
+	// never points back to the Iterator, so this can happen.
+	runtime.AddCleanup(it, func(p pager[T]) { go p.stop() }, p)
+	return it
 }
 
 // Next moves to the next item, fetching the next page when the current one
