@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"runtime"
 	"strings"
@@ -30,6 +31,8 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"base URL no host", supersim.WithBaseURL("https://"), "no host"},
 		{"base URL with user info", supersim.WithBaseURL("https://AC1:" + testAuthToken + "@example.com"), "must not carry credentials"},
 		{"base URL with query", supersim.WithBaseURL("https://example.com?x=1"), "no query"},
+		{"base URL with credentials and a bad port", supersim.WithBaseURL("https://user:" + testAuthToken + "@host:bad"), "not a valid URL"},
+		{"retry wait without bound", supersim.WithRetryWait(0, time.Duration(math.MaxInt64)), "over the 1h0m0s limit"},
 		{"nil HTTP client", supersim.WithHTTPClient(nil), "nil *http.Client"},
 		{"negative retries", supersim.WithMaxRetries(-1), "negative"},
 		{"negative wait", supersim.WithRetryWait(-time.Second, time.Second), "negative wait"},

@@ -3,6 +3,7 @@ package supersim_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -71,7 +72,10 @@ func TestAPIErrorCarriesDetails(t *testing.T) {
 	var apiErr *supersim.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, map[string]any{"parameter": "StartTime"}, apiErr.Details)
-	assert.Equal(t, "supersim: HTTP 400, Twilio error 83603: Query period must be 31 days or less when grouping by Sim. (https://www.twilio.com/docs/errors/83603)", err.Error())
+	assert.Equal(t, supersim.CodeSimRangeTooLong, apiErr.Code)
+	assert.Equal(t, "GET", apiErr.Method)
+	assert.Equal(t, endpoint, apiErr.Path)
+	assert.Equal(t, "supersim: GET /api/v1/UsageRecords: HTTP 400, Twilio error 83603: Query period must be 31 days or less when grouping by Sim. (https://www.twilio.com/docs/errors/83603)", err.Error())
 }
 
 func TestEmptyAndHugeErrorBodies(t *testing.T) {
@@ -253,6 +257,15 @@ func TestRedirects(t *testing.T) {
 		assert.Zero(t, otherHits.Load())
 		assert.False(t, gotAuth.Load())
 	})
+	t.Run("a loop within the origin: stopped, not retried", func(t *testing.T) {
+		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, endpoint+"?again=1", http.StatusFound)
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "stopped after 10 redirects")
+		assert.Len(t, api.Requests(), 10, "one try of 10 requests, not retried")
+	})
 	t.Run("within the origin: followed with credentials", func(t *testing.T) {
 		var redirected atomic.Bool
 		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -271,4 +284,43 @@ func TestRedirects(t *testing.T) {
 		assert.True(t, ok)
 		assert.Equal(t, testAuthToken, pass)
 	})
+}
+
+func TestEchoedCredentialsAreRedactedFromAPIErrors(t *testing.T) {
+	t.Parallel()
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "bad request; you sent Authorization: %s", r.Header.Get("Authorization"))
+	}
+	client, _ := newFakeAPI(t, echo)
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "[redacted]")
+	assertNoSecret(t, apiErr.Message)
+	assertNoSecret(t, fmt.Sprintf("%v %+v %#v", err, err, apiErr))
+
+	jsonEcho := func(w http.ResponseWriter, r *http.Request) {
+		user, pass, _ := r.BasicAuth()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"code": 20001, "message": "user %s password %s", "details": {"auth": %q}}`, user, pass, r.Header.Get("Authorization"))
+	}
+	client, _ = newFakeAPI(t, jsonEcho)
+	_, err = client.ListUsageRecords(context.Background(), nil).Collect()
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 20001, apiErr.Code)
+	assertNoSecret(t, fmt.Sprintf("%v %+v", err, apiErr.Details))
+}
+
+func TestErrorsSaySupersimOnce(t *testing.T) {
+	t.Parallel()
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"usage_records": [], "meta": {"key": "sims"}}`)
+	})
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.ErrorIs(t, err, supersim.ErrInvalidResponse)
+	assert.Equal(t, 1, strings.Count(err.Error(), "supersim:"), err.Error())
 }

@@ -2,7 +2,9 @@ package supersim_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,7 +46,6 @@ func TestValidateRejectsEachBadField(t *testing.T) {
 		{"page size too large", supersim.ListUsageRecordsOptions{PageSize: 1001}, "PageSize"},
 		{"page size negative", supersim.ListUsageRecordsOptions{PageSize: -1}, "PageSize"},
 		{"page negative", supersim.ListUsageRecordsOptions{Page: -1}, "Page"},
-		{"page without token", supersim.ListUsageRecordsOptions{Page: 3}, "Page"},
 		{"max records negative", supersim.ListUsageRecordsOptions{MaxRecords: -5}, "MaxRecords"},
 	}
 	for _, tt := range tests {
@@ -117,6 +118,13 @@ func TestQueryEncoding(t *testing.T) {
 			StartTime: time.Date(2026, 5, 1, 2, 0, 0, 0, paris),
 			EndTime:   time.Date(2026, 5, 2, 0, 30, 0, 0, time.UTC),
 		}, url.Values{"StartTime": {"2026-05-01T00:00:00Z"}, "EndTime": {"2026-05-02T00:30:00Z"}}},
+		{"fractions of a second go out as given, in UTC", &supersim.ListUsageRecordsOptions{
+			StartTime: time.Date(2026, 5, 1, 2, 0, 0, 250_000_000, paris),
+			EndTime:   time.Date(2026, 5, 1, 0, 0, 0, 850_000_000, time.UTC),
+		}, url.Values{"StartTime": {"2026-05-01T00:00:00.25Z"}, "EndTime": {"2026-05-01T00:00:00.85Z"}}},
+		{"nanoseconds are kept", &supersim.ListUsageRecordsOptions{
+			StartTime: time.Date(2026, 5, 1, 0, 0, 0, 1, time.UTC),
+		}, url.Values{"StartTime": {"2026-05-01T00:00:00.000000001Z"}}},
 		{"resume position", &supersim.ListUsageRecordsOptions{PageToken: "PT9", Page: 9, PageSize: 10},
 			url.Values{"PageToken": {"PT9"}, "Page": {"9"}, "PageSize": {"10"}}},
 	}
@@ -333,4 +341,41 @@ func TestMalformedPagesAreTypedErrors(t *testing.T) {
 			assert.Len(t, api.Requests(), 1, "a malformed answer is not retried")
 		})
 	}
+}
+
+// A server whose next_page_url carries only Page hands out positions
+// without a PageToken: they must resume like any other.
+func TestResumeFromAPositionWithoutPageToken(t *testing.T) {
+	t.Parallel()
+	records := makeRecords(25)
+	byNumber := func(w http.ResponseWriter, r *http.Request) {
+		page := atoi(r.URL.Query().Get("Page"))
+		from, to := min(page*10, len(records)), min(page*10+10, len(records))
+		next := any(nil)
+		if to < len(records) {
+			next = fmt.Sprintf("http://%s/v1/UsageRecords?PageSize=10&Page=%d", r.Host, page+1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		assert.NoError(t, json.NewEncoder(w).Encode(map[string]any{"usage_records": records[from:to],
+			"meta": map[string]any{"key": "usage_records", "page": page, "page_size": 10, "next_page_url": next}}))
+	}
+	client, _ := newFakeAPI(t, byNumber)
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+	var first []supersim.UsageRecord
+	var saved supersim.Position
+	for it.Next() {
+		first = append(first, it.Value())
+		if len(first) == 10 {
+			var ok bool
+			saved, ok = it.NextPosition()
+			require.True(t, ok)
+			it.Stop()
+		}
+	}
+	require.NoError(t, it.Err())
+	assert.Equal(t, supersim.Position{Page: 1}, saved)
+	rest, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
+		PageSize: 10, PageToken: saved.PageToken, Page: saved.Page}).Collect()
+	require.NoError(t, err)
+	assertSameRecords(t, records, append(first, rest...))
 }
