@@ -19,6 +19,7 @@ import (
 )
 
 func TestNewClientRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	creds := supersim.WithCredentials(testAccountSID, testAuthToken)
 	tests := []struct {
 		name   string
@@ -95,6 +96,7 @@ func TestNewClientCredentials(t *testing.T) {
 }
 
 func TestClientIsNotPrintedWithSecrets(t *testing.T) {
+	t.Parallel()
 	client, err := supersim.NewClient(supersim.WithCredentials(testAccountSID, testAuthToken))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
@@ -104,6 +106,7 @@ func TestClientIsNotPrintedWithSecrets(t *testing.T) {
 }
 
 func TestHeaders(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"), supersim.WithUserAgent("billing-export/2.1"))
 	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
 	require.NoError(t, err)
@@ -120,6 +123,7 @@ func TestHeaders(t *testing.T) {
 }
 
 func TestWithHTTPClientKeepsCallersClientIntact(t *testing.T) {
+	t.Parallel()
 	var used int
 	mine := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		used++
@@ -140,6 +144,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(95)
 	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	const walkers = 8
@@ -171,6 +176,7 @@ func assertSameRecords(t *testing.T, want, got []supersim.UsageRecord) {
 }
 
 func TestContextErrorsAreReturned(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
