@@ -89,7 +89,6 @@ type outcome struct {
 	recovered bool             // every record, once, in order
 	check     func(error) bool // else: the error it must end with
 	describe  string           // for the README table
-	partial   func(int) bool   // how many records may precede the error
 }
 
 var (

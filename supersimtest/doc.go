@@ -50,13 +50,47 @@
 //   - Error messages are the fake's own; only codes and statuses follow
 //     Twilio.
 //
+// # KORE mode
+//
+// [WithKORE] serves the API as KORE does since it took over Twilio's IoT
+// business (the same endpoint, records and errors; see KORE's OpenAPI
+// descriptions), with a token endpoint on a second origin, as
+// api.korewireless.com is to supersim.api.korewireless.com:
+//
+//   - [Server.TokenURL] takes a form-encoded POST with grant_type
+//     client_credentials, client_id and client_secret ([ClientID],
+//     [ClientSecret]) in the body, and answers
+//     {"access_token", "expires_in", "token_type": "Bearer", "scope"} with
+//     a new random token (no refresh token). Wrong or missing client
+//     credentials, or credentials in an Authorization header instead of
+//     the body, get 401 {"error": "invalid_client", "error_description"};
+//     another grant type 400 unsupported_grant_type; a missing grant type,
+//     a body that is not a form or a method other than POST get
+//     invalid_request.
+//   - Tokens last [WithTokenLifetime] (an hour by default) by the
+//     server's clock, so a test that moves [WithClock] expires them;
+//     [Server.RevokeTokens] invalidates every token issued so far;
+//     [Server.TokenExchanges] counts the requests to the token endpoint;
+//     [Server.InjectTokenFaults] queues faults there.
+//   - The API takes only a Bearer token the server issued, unexpired and
+//     not revoked: anything else, HTTP Basic included, gets 401 with code
+//     20003. A PageSize over 249 gets 400 with code 83600 (KORE's
+//     description caps PageSize at 249 and does not name a code; 83600 is
+//     Twilio's code for an invalid parameter).
+//   - The request log records AuthBearer, never the token.
+//   - [Server.Client] is a KORE client: supersim.WithKORE(ClientID,
+//     ClientSecret) and supersim.WithTokenURL([Server.TokenURL]).
+//
+// # Amounts
+//
 // Amounts are added exactly with math/big ([Amount], [Money]), never with
 // supersim.Decimal, so that [Server.Totals] and the amounts the server
 // sends check the SDK's arithmetic instead of repeating it.
 //
 // # Faults and observation
 //
-// [Server.InjectFaults] queues a [Fault] for each of the next requests:
+// [Server.InjectFaults] queues a [Fault] for each of the next API requests
+// ([Server.InjectTokenFaults] for the KORE token endpoint):
 // a status with Twilio's code and an optional Retry-After ([FaultStatus]),
 // a raw body ([FaultBody]), a dropped connection ([FaultDrop]), a body
 // cut short ([FaultTruncate]) or stalled ([FaultStall]), a slow answer

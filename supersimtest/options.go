@@ -17,6 +17,8 @@ type settings struct {
 	apiKey      string
 	apiSecret   string
 	maxInFlight int
+	kore        bool
+	lifetime    time.Duration
 }
 
 // WithSamples serves these samples instead of the demo dataset; nil or
@@ -32,7 +34,7 @@ func WithDemoSeed(seed uint64) Option {
 
 // WithClock sets the server's clock: the default EndTime, the 18-month
 // limit on StartTime and the end of the demo dataset. The default is
-// time.Now. KORE tokens expire by the real clock.
+// time.Now. KORE-mode tokens expire by it too.
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.clock = now }
 }
@@ -67,4 +69,20 @@ func WithCredentials(accountSID, authToken, apiKey, apiSecret string) Option {
 // flight; [Request.Refused] marks the refused ones in the log.
 func WithMaxInFlight(n int) Option {
 	return func(s *settings) { s.maxInFlight = n }
+}
+
+// WithKORE serves the API as KORE does instead of Twilio: OAuth 2.0
+// client-credentials Bearer tokens from a token endpoint on a second
+// origin ([Server.TokenURL]), and PageSize 1–249. See the package
+// documentation for what it checks; [Server.Client] is configured for it.
+func WithKORE() Option {
+	return func(s *settings) { s.kore = true }
+}
+
+// WithTokenLifetime sets how long the tokens of a KORE-mode server last
+// (default [DefaultTokenLifetime]), by the server's clock ([WithClock]).
+// The token answer's expires_in is d in whole seconds, rounded up; the
+// server enforces d exactly. NewServer panics if d is not positive.
+func WithTokenLifetime(d time.Duration) Option {
+	return func(s *settings) { s.lifetime = d }
 }

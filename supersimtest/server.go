@@ -47,7 +47,8 @@ type Server struct {
 	accounts  map[string]string // username -> secret, Account SID pair
 	keys      map[string]string // username -> secret, API key pair
 	clock     func() time.Time
-	numbers   bool // billed amounts as JSON numbers
+	numbers   bool         // billed amounts as JSON numbers
+	kore      *tokenIssuer // KORE mode: Bearer tokens from a token endpoint; nil for Twilio's Basic auth
 
 	mu          sync.Mutex
 	faults      []Fault
@@ -59,13 +60,17 @@ type Server struct {
 	bodies      *memo[[]byte]   // rendered pages, so that only latency is slow
 }
 
-// NewServer starts a Server; it panics if it cannot listen, as
-// httptest.NewServer does.
+// NewServer starts a Server, in Twilio mode unless [WithKORE] says
+// otherwise. It panics if it cannot listen, as httptest.NewServer does, or
+// if an option is out of range.
 func NewServer(opts ...Option) *Server {
-	set := settings{demoSeed: DemoSeed, clock: time.Now,
+	set := settings{demoSeed: DemoSeed, clock: time.Now, lifetime: DefaultTokenLifetime,
 		accountSID: AccountSID, authToken: AuthToken, apiKey: APIKey, apiSecret: APISecret}
 	for _, opt := range opts {
 		opt(&set)
+	}
+	if set.lifetime <= 0 {
+		panic(fmt.Sprintf("supersimtest: WithTokenLifetime(%v): the lifetime must be positive", set.lifetime))
 	}
 	if !set.samplesSet {
 		set.samples = DemoDataset(set.demoSeed, set.clock())
@@ -89,33 +94,48 @@ func NewServer(opts ...Option) *Server {
 		s.srv.Start()
 	}
 	s.URL = s.srv.URL
+	if set.kore {
+		s.kore = newTokenIssuer(set.lifetime, set.clock, set.tls)
+	}
 	s.transport = s.srv.Client().Transport.(*http.Transport).Clone()
 	s.transport.MaxIdleConnsPerHost = supersim.MaxConcurrency
 	return s
 }
 
-// Close shuts the server down and waits for its requests to end.
+// Close shuts the server (and its token endpoint) down and waits for
+// their requests to end.
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	if s.kore != nil {
+		s.kore.srv.CloseClientConnections()
+		s.kore.srv.Close()
+	}
 	s.transport.CloseIdleConnections()
 }
 
 // HTTPClient returns an *http.Client that trusts the server's certificate
-// (for WithTLS), to give supersim.WithHTTPClient. Its connections are
-// closed with the server.
+// and its token endpoint's (for WithTLS), to give supersim.WithHTTPClient.
+// Its connections are closed with the server.
 func (s *Server) HTTPClient() *http.Client { return &http.Client{Transport: s.transport} }
 
-// Client returns a supersim client for this server: authenticated with
-// the Account SID pair, its HTTPClient, and retry waits of
-// ClientRetryWaitMin to ClientRetryWaitMax instead of production backoff.
-// opts come after the server's own, so they override them.
+// Client returns a supersim client for this server: its HTTPClient,
+// retry waits of ClientRetryWaitMin to ClientRetryWaitMax instead of
+// production backoff, and the credentials of the mode: the Account SID
+// pair (Twilio), or WithKORE(ClientID, ClientSecret) and
+// WithTokenURL(TokenURL()) (KORE). opts come after the server's own, so
+// they override them; another credential option conflicts with the
+// server's (use supersim.NewClient with WithBaseURL and HTTPClient then).
 func (s *Server) Client(opts ...supersim.Option) (*supersim.Client, error) {
 	base := []supersim.Option{
 		supersim.WithBaseURL(s.URL),
-		supersim.WithCredentials(s.account, s.accounts[s.account]),
 		supersim.WithHTTPClient(s.HTTPClient()),
 		supersim.WithRetryWait(ClientRetryWaitMin, ClientRetryWaitMax),
+	}
+	if s.kore != nil {
+		base = append(base, supersim.WithKORE(ClientID, ClientSecret), supersim.WithTokenURL(s.TokenURL()))
+	} else {
+		base = append(base, supersim.WithCredentials(s.account, s.accounts[s.account]))
 	}
 	return supersim.NewClient(append(base, opts...)...)
 }
@@ -175,6 +195,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, auth AuthKind) {
 	switch {
+	case (auth == AuthNone || auth == AuthInvalid) && s.kore != nil:
+		writeError(w, &apiError{401, 20003, "Authentication Error - a valid Bearer token is required"})
 	case auth == AuthNone || auth == AuthInvalid:
 		writeError(w, &apiError{401, 20003, "Authentication Error - invalid username"})
 	case r.URL.Path != "/v1/UsageRecords":
@@ -192,12 +214,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, auth AuthKind)
 	}
 }
 
-// authKind checks the Basic credentials.
+// authKind checks the credentials: Basic in Twilio mode, a Bearer token
+// in KORE mode.
 func (s *Server) authKind(r *http.Request) AuthKind {
+	if r.Header.Get("Authorization") == "" {
+		return AuthNone
+	}
+	if s.kore != nil {
+		if token, ok := bearerToken(r); ok && s.kore.valid(token) {
+			return AuthBearer
+		}
+		return AuthInvalid
+	}
 	user, pass, ok := r.BasicAuth()
 	switch {
 	case !ok:
-		return AuthNone
+		return AuthInvalid
 	case s.accounts[user] == pass && pass != "":
 		return AuthAccount
 	case s.keys[user] == pass && pass != "":
@@ -208,7 +240,11 @@ func (s *Server) authKind(r *http.Request) AuthKind {
 
 // page renders the page a request asks for.
 func (s *Server) page(r *http.Request) ([]byte, *apiError) {
-	q, apiErr := parseQuery(r.URL.Query(), s.clock().UTC(), maxPageSize)
+	pageSizeLimit := maxPageSize
+	if s.kore != nil {
+		pageSizeLimit = korePageSize
+	}
+	q, apiErr := parseQuery(r.URL.Query(), s.clock().UTC(), pageSizeLimit)
 	if apiErr != nil {
 		return nil, apiErr
 	}
