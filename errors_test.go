@@ -208,8 +208,9 @@ func TestDroppedConnectionsAreRetried(t *testing.T) {
 		switch calls.Add(1) {
 		case 1: // the connection dies before any header
 			conn, _, err := w.(http.Hijacker).Hijack()
-			require.NoError(t, err)
-			conn.Close()
+			if assert.NoError(t, err) { // never require off the test's goroutine
+				conn.Close()
+			}
 		case 2: // the body is cut off mid-JSON
 			w.Header().Set("Content-Length", itoa(len(full)))
 			w.Write(full[:len(full)/2])
