@@ -24,14 +24,14 @@ func (a *app) query(q *queryFlags) (*credentials, supersim.ListUsageRecordsOptio
 // usage errors.
 func (a *app) source(q *queryFlags) (*credentials, error) {
 	if q.demo {
-		if q.baseURL != "" {
-			return nil, errors.New("-base-url and -demo do not go together")
+		if q.baseURL != "" || q.tokenURL != "" {
+			return nil, errors.New("-base-url and -token-url do not go with -demo")
 		}
 		return &demoCredentials, nil
 	}
 	creds, err := findCredentials(environment(a.env))
-	if err == nil && creds.pair.option == nil {
-		err = fmt.Errorf("%s and %s are set, but this build of supersim does not speak KORE yet", creds.pair.id, creds.pair.secret)
+	if err == nil && q.tokenURL != "" && creds.provider != "KORE" {
+		err = fmt.Errorf("-token-url is for KORE credentials; these are %s's (%s)", creds.provider, creds.pair.id)
 	}
 	return creds, err
 }
@@ -55,6 +55,9 @@ func (a *app) connect(q *queryFlags, creds *credentials) (client *supersim.Clien
 	if q.baseURL != "" {
 		opts = append(opts, supersim.WithBaseURL(q.baseURL))
 		where = " at " + q.baseURL
+	}
+	if q.tokenURL != "" {
+		opts = append(opts, supersim.WithTokenURL(q.tokenURL))
 	}
 	if client, err = supersim.NewClient(opts...); err != nil {
 		return nil, nil, errors.New(oneLine(err))

@@ -20,16 +20,10 @@ type credentialPair struct {
 // credentialPairs are the pairs in the order the SDK's NewClient tries
 // them: the first complete one wins.
 var credentialPairs = []credentialPair{
-	{"Twilio", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", supersim.WithCredentials, twilioMaxPageSize},
-	{"Twilio", "TWILIO_API_KEY", "TWILIO_API_SECRET", supersim.WithAPIKey, twilioMaxPageSize},
-	{"KORE", "KORE_CLIENT_ID", "KORE_CLIENT_SECRET", withKORE, koreMaxPageSize},
+	{"Twilio", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", supersim.WithCredentials, supersim.MaxPageSize},
+	{"Twilio", "TWILIO_API_KEY", "TWILIO_API_SECRET", supersim.WithAPIKey, supersim.MaxPageSize},
+	{"KORE", "KORE_CLIENT_ID", "KORE_CLIENT_SECRET", supersim.WithKORE, supersim.MaxKOREPageSize},
 }
-
-// The providers' PageSize limits.
-const (
-	twilioMaxPageSize = 1000
-	koreMaxPageSize   = 249
-)
 
 // credentials is where a run reads usage from.
 type credentials struct {
@@ -49,7 +43,7 @@ func (c *credentials) describe() string {
 }
 
 // demoCredentials are those of a -demo run.
-var demoCredentials = credentials{provider: "demo", maxPageSize: twilioMaxPageSize}
+var demoCredentials = credentials{provider: "demo", maxPageSize: supersim.MaxPageSize}
 
 // environment is KEY=value pairs, as from os.Environ; a later pair wins.
 type environment []string

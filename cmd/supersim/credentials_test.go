@@ -79,12 +79,37 @@ func TestCredentialPairsInTheSDKsOrder(t *testing.T) {
 	}
 }
 
-func TestKORECredentialsAreNamed(t *testing.T) {
+func TestKORECredentials(t *testing.T) {
 	t.Parallel()
-	r := runCmd(t, []string{"KORE_CLIENT_ID=client", "KORE_CLIENT_SECRET=s3cr3t-kore"}, "usage")
+	srv := supersimtest.NewServer(supersimtest.WithKORE(), supersimtest.WithClock(clock))
+	t.Cleanup(srv.Close)
+	env := []string{"KORE_CLIENT_ID=" + supersimtest.ClientID, "KORE_CLIENT_SECRET=" + supersimtest.ClientSecret}
+	r := runCmd(t, env, "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL(), "-format", "json", "-group", "fleet")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "reading KORE, credentials from KORE_CLIENT_ID and KORE_CLIENT_SECRET at "+srv.URL)
+	assert.Contains(t, r.stdout, `"provider": "KORE"`)
+	assert.NotContains(t, r.stderr, supersimtest.ClientSecret)
+	reqs := srv.Requests()
+	require.NotEmpty(t, reqs)
+	assert.Equal(t, supersimtest.AuthBearer, reqs[0].Auth)
+	assert.Equal(t, "249", reqs[0].Query.Get("PageSize"), "KORE's largest page by default")
+
+	r = runCmd(t, env, "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL(), "-page-size", "250")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "KORE_CLIENT_ID and KORE_CLIENT_SECRET are set")
+	assert.Contains(t, r.stderr, "-page-size 250: KORE allows at most 249")
+
+	// A refused client secret: exit 1, the OAuth error named, the secret not.
+	bad := []string{"KORE_CLIENT_ID=" + supersimtest.ClientID, "KORE_CLIENT_SECRET=s3cr3t-kore"}
+	r = runCmd(t, bad, "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL())
+	assert.Equal(t, exitAPIError, r.code)
+	assert.Contains(t, r.stderr, "invalid_client")
+	assert.Contains(t, r.stderr, "(credentials from KORE_CLIENT_ID and KORE_CLIENT_SECRET)")
 	assert.NotContains(t, r.stderr, "s3cr3t-kore")
+
+	// -token-url is KORE's alone.
+	r = runCmd(t, twilioEnv(), "usage", "-token-url", srv.TokenURL())
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "-token-url is for KORE credentials")
 }
 
 func TestRefusedCredentialsExit1WithTwilioCodeAndNoSecret(t *testing.T) {
@@ -114,5 +139,5 @@ func TestDemoAndBaseURLDoNotGoTogether(t *testing.T) {
 	t.Parallel()
 	r := runCmd(t, nil, "usage", "-demo", "-base-url", "http://127.0.0.1:1")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "-base-url and -demo")
+	assert.Contains(t, r.stderr, "-base-url and -token-url do not go with -demo")
 }

@@ -21,7 +21,7 @@ type queryFlags struct {
 	pageSize, concurrency        int
 	format                       string
 	demo                         bool
-	baseURL                      string
+	baseURL, tokenURL            string
 
 	fs          *flag.FlagSet
 	name, intro string // the subcommand and its help's first paragraph
@@ -53,6 +53,7 @@ func newQueryFlags(name, intro string, formats []string) *queryFlags {
 	fs.StringVar(&q.format, "format", formats[0], "output `format`: "+strings.Join(formats, ", "))
 	fs.BoolVar(&q.demo, "demo", false, "read the demo dataset of the built-in fake API; no credentials needed")
 	fs.StringVar(&q.baseURL, "base-url", "", "API origin, for a proxy (default the provider's)")
+	fs.StringVar(&q.tokenURL, "token-url", "", "KORE's OAuth 2.0 token endpoint, for a proxy (default KORE's)")
 	return q
 }
 
