@@ -108,10 +108,20 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 	if opts.StartTime, opts.EndTime, err = q.period(now); err != nil {
 		return opts, err
 	}
+	if !q.isSet("concurrency") && !windowed(opts) {
+		opts.Concurrency = 0 // the default applies where windows do; an explicit -concurrency goes to the SDK as given
+	}
 	if err := opts.Validate(); err != nil {
 		return opts, flagErrors(err)
 	}
 	return opts, nil
+}
+
+// windowed reports whether opts describe a walk the SDK splits into
+// windows: hour or day buckets from a UTC midnight.
+func windowed(opts supersim.ListUsageRecordsOptions) bool {
+	hourOrDay := opts.Granularity == supersim.GranularityHour || opts.Granularity == supersim.GranularityDay
+	return hourOrDay && opts.StartTime.Equal(opts.StartTime.Truncate(24*time.Hour))
 }
 
 // period resolves -start and -end: by default the month of whole UTC days
