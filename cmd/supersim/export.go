@@ -20,7 +20,8 @@ each, so a killed export never ends in half a record. With -checkpoint FILE
 the export saves where it stands after every page (output synced first) and
 the same command resumes an interrupted export (Ctrl-C, a crash, an API
 failure) where it stopped: nothing lost, nothing repeated. A checkpointed
-export walks its pages in one sequence (-concurrency does not apply).
+export walks its pages in one sequence (-concurrency does not apply), so
+its range must fit in one request (31 days for hour buckets or -group sim).
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
 terminal.
 `
@@ -33,7 +34,7 @@ func (a *app) export(ctx context.Context, args []string) int {
 	q := newQueryFlags("export", exportIntro, exportFormats)
 	outPath := q.fs.String("o", "", "write to `FILE` instead of stdout")
 	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page and resume from it (needs -o)")
-	if err := q.parse(args, exportFormats); err != nil {
+	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
 	if *cpPath != "" && *outPath == "" {
@@ -63,19 +64,12 @@ func (a *app) export(ctx context.Context, args []string) int {
 
 	progress := newProgress(a.stderr, isTerminal(a.stderr))
 	it := client.ListUsageRecords(ctx, &opts)
-	for it.Next() {
-		if err := e.page.add(it.Value()); err != nil {
-			return e.writeFailed(a.stderr, err)
-		}
-		e.pending++
-		progress.record(it.AtPageEnd())
-		if it.AtPageEnd() {
-			if err := e.commitPage(positionOf(it.NextPosition())); err != nil {
-				return e.writeFailed(a.stderr, err)
-			}
-		}
-	}
+	defer it.Stop()
+	err = e.drain(it, progress)
 	progress.finish()
+	if err != nil {
+		return e.writeFailed(a.stderr, err)
+	}
 	if err := it.Err(); err != nil {
 		code := fail(ctx, a.stderr, err, creds)
 		if e.cp != nil {
@@ -205,6 +199,24 @@ func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider,
 		"group": string(opts.Group), "granularity": string(opts.Granularity),
 		"start": stamp(opts.StartTime), "end": stamp(opts.EndTime), "page-size": strconv.Itoa(opts.PageSize),
 	}
+}
+
+// drain writes the records of it a page at a time, each page followed by
+// its checkpoint, until the walk ends or a write fails.
+func (e *exporter) drain(it *supersim.Iterator[supersim.UsageRecord], progress *progress) error {
+	for it.Next() {
+		if err := e.page.add(it.Value()); err != nil {
+			return err
+		}
+		e.pending++
+		progress.record(it.AtPageEnd())
+		if it.AtPageEnd() {
+			if err := e.commitPage(positionOf(it.NextPosition())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // commitPage writes the records of the page just read, and then saves the

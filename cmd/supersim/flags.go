@@ -24,7 +24,8 @@ type queryFlags struct {
 	baseURL, tokenURL            string
 
 	fs          *flag.FlagSet
-	name, intro string // the subcommand and its help's first paragraph
+	name, intro string   // the subcommand and its help's first paragraph
+	formats     []string // its output formats, the default first
 }
 
 // defaultConcurrency is how many windows a long hourly or daily query
@@ -35,7 +36,7 @@ const defaultConcurrency = 4
 // subcommand name; formats are its output formats, the first the default.
 // intro is the help's first paragraph.
 func newQueryFlags(name, intro string, formats []string) *queryFlags {
-	q := &queryFlags{fs: flag.NewFlagSet("supersim "+name, flag.ContinueOnError), name: name, intro: intro}
+	q := &queryFlags{fs: flag.NewFlagSet("supersim "+name, flag.ContinueOnError), name: name, intro: intro, formats: formats}
 	fs := q.fs
 	fs.SetOutput(io.Discard) // errors are reported by the caller, help by printHelp
 	fs.Usage = func() {}
@@ -69,15 +70,15 @@ func (q *queryFlags) printHelp(w io.Writer) {
 
 // parse reads args, which must hold flags only, and checks the format.
 // It returns flag.ErrHelp for -help.
-func (q *queryFlags) parse(args []string, formats []string) error {
+func (q *queryFlags) parse(args []string) error {
 	if err := q.fs.Parse(args); err != nil {
 		return err
 	}
 	if q.fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags come as -name value)", q.fs.Arg(0))
 	}
-	if !slices.Contains(formats, q.format) {
-		return fmt.Errorf("-format %q: want %s", q.format, strings.Join(formats, ", "))
+	if !slices.Contains(q.formats, q.format) {
+		return fmt.Errorf("-format %q: want %s", q.format, strings.Join(q.formats, ", "))
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ func TestDefaultConcurrencyOnlyWhereWindowsApply(t *testing.T) {
 		{[]string{"-concurrency", "8"}, 8}, // as given: the SDK decides
 	} {
 		q := newQueryFlags("usage", "", usageFormats)
-		require.NoError(t, q.parse(tt.args, usageFormats))
+		require.NoError(t, q.parse(tt.args))
 		opts, err := q.options(fixedNow, &demoCredentials)
 		require.NoError(t, err, "%v", tt.args)
 		assert.Equal(t, tt.want, opts.Concurrency, "%v", tt.args)
@@ -30,7 +30,7 @@ func TestDefaultConcurrencyOnlyWhereWindowsApply(t *testing.T) {
 func TestDefaultPeriodIsTheMonthOfWholeDaysBeforeToday(t *testing.T) {
 	t.Parallel()
 	q := newQueryFlags("usage", "", usageFormats)
-	require.NoError(t, q.parse(nil, usageFormats))
+	require.NoError(t, q.parse(nil))
 	opts, err := q.options(fixedNow, &demoCredentials)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-05-15T00:00:00Z", stamp(opts.StartTime))

@@ -24,7 +24,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	q := newQueryFlags("usage", usageIntro, usageFormats)
 	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others (0 for all)")
 	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table (wider than 80 columns)")
-	if err := q.parse(args, usageFormats); err != nil {
+	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
 	if *top < 0 {
@@ -45,6 +45,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity})
 	progress := newProgress(a.stderr, isTerminal(a.stderr))
 	it := client.ListUsageRecords(ctx, &opts)
+	defer it.Stop()
 	for it.Next() {
 		rep.add(it.Value())
 		progress.record(it.AtPageEnd())
