@@ -10,7 +10,7 @@ import (
 // Version is this SDK's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Client reads Super SIM usage from the Twilio API. Make one with
+// Client reads Super SIM usage from Twilio's API or KORE's. Make one with
 // [NewClient] and share it: a Client is safe for concurrent use by many
 // goroutines, and every call it makes honours its context.
 type Client struct {
@@ -18,6 +18,7 @@ type Client struct {
 	UsageRecords *UsageRecordsService
 
 	transport *transport
+	provider  Provider
 }
 
 // UsageRecordsLister is what code that reads usage needs from a [Client].
@@ -29,11 +30,14 @@ type UsageRecordsLister interface {
 
 var _ UsageRecordsLister = (*Client)(nil)
 
-// NewClient returns a Client configured by opts. Without [WithCredentials]
-// or [WithAPIKey] it reads TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or else
-// TWILIO_API_KEY and TWILIO_API_SECRET, and fails with [ErrNoCredentials]
-// when neither pair is set. An option given bad input makes it fail with an
-// error wrapping [ErrInvalidOption] that names the option.
+// NewClient returns a Client configured by opts. Without a credential
+// option ([WithCredentials], [WithAPIKey], [WithKORE] or [WithTokenSource])
+// it reads TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or else
+// TWILIO_API_KEY and TWILIO_API_SECRET, or else KORE_CLIENT_ID and
+// KORE_CLIENT_SECRET (a KORE client), and fails with [ErrNoCredentials]
+// when no pair is complete. An option given bad input, or two credential
+// options, make it fail with an error wrapping [ErrInvalidOption] that
+// names the option.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -44,14 +48,24 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
 		}
 	}
-	if !cfg.credentialsSet {
-		if err := cfg.credentialsFromEnv(); err != nil {
-			return nil, err
-		}
+	if err := cfg.finish(); err != nil {
+		return nil, err
 	}
-	c := &Client{transport: newTransport(cfg)}
+	c := &Client{transport: newTransport(cfg), provider: cfg.provider}
 	c.UsageRecords = &UsageRecordsService{client: c}
 	return c, nil
+}
+
+// Provider reports whose API the Client reads: [ProviderTwilio] or
+// [ProviderKORE].
+func (c *Client) Provider() Provider { return c.provider }
+
+// maxPageSize is the largest PageSize the Client's provider accepts.
+func (c *Client) maxPageSize() int {
+	if c.provider == ProviderKORE {
+		return MaxKOREPageSize
+	}
+	return MaxPageSize
 }
 
 // ListUsageRecords is a shortcut for c.UsageRecords.List(ctx, opts).

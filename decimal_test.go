@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseDecimal(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"0", "0.03", "-1.5", "1234567.89", "007", "2e-3", "1E+2", "0.000000000000000000001", "98765432109876543210.0123456789"} {
 		d, err := supersim.ParseDecimal(s)
 		require.NoError(t, err, s)
@@ -25,6 +26,7 @@ func TestParseDecimal(t *testing.T) {
 }
 
 func TestDecimalArithmeticIsExact(t *testing.T) {
+	t.Parallel()
 	sum := supersim.Decimal{}
 	cent3 := supersim.MustParseDecimal("0.03")
 	for range 100_000 {
@@ -47,6 +49,7 @@ func TestDecimalArithmeticIsExact(t *testing.T) {
 }
 
 func TestDecimalCompare(t *testing.T) {
+	t.Parallel()
 	d := supersim.MustParseDecimal
 	assert.Equal(t, 0, d("0.10").Cmp(d("0.1")))
 	assert.Equal(t, -1, d("0.09").Cmp(d("0.1")))
@@ -59,6 +62,7 @@ func TestDecimalCompare(t *testing.T) {
 }
 
 func TestDecimalJSON(t *testing.T) {
+	t.Parallel()
 	var v struct{ A, B, C supersim.Decimal }
 	require.NoError(t, json.Unmarshal([]byte(`{"A": "0.03", "B": 1234567.89, "C": null}`), &v))
 	assert.Equal(t, "0.03", v.A.String())

@@ -1,6 +1,7 @@
 package supersim
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,9 +37,29 @@ var (
 
 	// ErrNoCredentials is returned by [NewClient] when no credential option
 	// was given and the environment holds no complete pair either.
-	ErrNoCredentials = errors.New("supersim: no credentials: use WithCredentials or WithAPIKey, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET")
+	ErrNoCredentials = errors.New("supersim: no credentials: use WithCredentials, WithAPIKey, WithKORE or WithTokenSource, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET, or KORE_CLIENT_ID and KORE_CLIENT_SECRET")
 	// ErrInvalidOption wraps every error that an [Option] returns to [NewClient].
 	ErrInvalidOption = errors.New("supersim: invalid option")
+)
+
+// The Twilio error codes of GET /v1/UsageRecords that the SDK documents,
+// as [APIError.Code] carries them (KORE answers with the same codes):
+//
+//	if apiErr.Code == supersim.CodeSimRangeTooLong { ... }
+const (
+	CodeAuthenticate       = 20003 // authentication failed (401)
+	CodeNotFound           = 20404 // the resource was not found (404)
+	CodeTooManyRequests    = 20429 // too many requests (429): retried with backoff
+	CodeInternalError      = 20500 // an internal server error (500)
+	CodeServiceUnavailable = 20503 // the service is unavailable (503)
+	CodeInvalidPageToken   = 21481 // the PageToken is not valid
+	CodeInvalidParameter   = 83600 // a parameter failed validation or parameters conflict
+	CodeStartNotMidnight   = 83601 // StartTime/EndTime must be at a UTC midnight for this request
+	CodeStartNotHour       = 83602 // StartTime/EndTime must be at a UTC hour for this request
+	CodeSimRangeTooLong    = 83603 // Group sim: the period is at most 31 days
+	CodeRangeTooLong       = 83604 // the period is too long for the granularity
+	CodeStartTooEarly      = 83605 // StartTime is more than 18 months back
+	CodePageTokenRequired  = 70002 // a paged request needs a PageToken
 )
 
 // maxErrorBody bounds how much of an error response is read.
@@ -47,8 +68,10 @@ const maxErrorBody = 64 << 10
 // APIError is a non-2xx answer from the API: one that is not retried, or the
 // last answer once the retries are spent.
 type APIError struct {
+	Method    string         // the request's method: GET
+	Path      string         // the request's path, without the query: /v1/UsageRecords
 	Status    int            // HTTP status code
-	Code      int            // Twilio error code, 0 if the body had none
+	Code      int            // Twilio error code (see CodeAuthenticate and the others), 0 if the body had none
 	Message   string         // Twilio's message, or a summary of a non-JSON body
 	MoreInfo  string         // link to Twilio's page for Code
 	Details   map[string]any // Twilio's optional "details" object
@@ -59,7 +82,11 @@ type APIError struct {
 // Error describes the failure in one line, never with credentials.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "supersim: HTTP %d", e.Status)
+	b.WriteString("supersim: ")
+	if e.Method != "" {
+		fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	}
+	fmt.Fprintf(&b, "HTTP %d", e.Status)
 	if e.Code != 0 {
 		fmt.Fprintf(&b, ", Twilio error %d", e.Code)
 	}
@@ -98,11 +125,16 @@ func (e *APIError) Is(target error) bool {
 // newAPIError reads at most maxErrorBody bytes of resp's body, closes it and
 // describes the answer. A JSON body in Twilio's shape fills Code, Message,
 // MoreInfo and Details; any other body (HTML from a proxy, nothing at all)
-// still yields the status and a short summary.
+// still yields the status and a short summary. The credentials the request
+// carried are cut out of the body first, for a proxy that echoes them.
 func newAPIError(resp *http.Response) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Twilio-Request-Id")}
+	if req := resp.Request; req != nil {
+		e.Method, e.Path = req.Method, req.URL.Path
+		body = redactSent(body, req)
+	}
 	var twilio struct {
 		Code     int            `json:"code"`
 		Message  string         `json:"message"`
@@ -120,6 +152,29 @@ func newAPIError(resp *http.Response) *APIError {
 	}
 	e.Message = summarize(resp, body)
 	return e
+}
+
+// redactSent cuts the Authorization header that req carried, and each of
+// its parts, out of body.
+func redactSent(body []byte, req *http.Request) []byte {
+	sent := req.Header.Get("Authorization")
+	if sent == "" {
+		return body
+	}
+	secrets := []string{sent}
+	scheme, credential, _ := strings.Cut(sent, " ")
+	secrets = append(secrets, credential)
+	if strings.EqualFold(scheme, "Basic") {
+		if user, password, ok := req.BasicAuth(); ok {
+			secrets = append(secrets, user+":"+password, password)
+		}
+	}
+	for _, secret := range secrets {
+		if len(secret) >= 4 { // never cut out a trivial string
+			body = bytes.ReplaceAll(body, []byte(secret), []byte("[redacted]"))
+		}
+	}
+	return body
 }
 
 // summarize describes a body that is not Twilio's JSON error.
@@ -166,7 +221,7 @@ type ValidationError struct {
 	Value   string // the rejected value, as text
 }
 
-// Error reads like `supersim: invalid PageSize 5000: must be between 1 and 1000`.
+// Error reads like `supersim: invalid PageSize "5000": must be between 1 and 1000, or 0 for the default`.
 func (e *ValidationError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("supersim: invalid %s: %s", e.Field, e.Problem)

@@ -3,6 +3,7 @@ package supersim_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 )
 
 func TestAPIErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		status       int
@@ -66,15 +68,20 @@ func TestAPIErrors(t *testing.T) {
 }
 
 func TestAPIErrorCarriesDetails(t *testing.T) {
+	t.Parallel()
 	client, _ := newFakeAPI(t, serveFixture(t, 400, "error_400.json"))
 	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
 	var apiErr *supersim.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, map[string]any{"parameter": "StartTime"}, apiErr.Details)
-	assert.Equal(t, "supersim: HTTP 400, Twilio error 83603: Query period must be 31 days or less when grouping by Sim. (https://www.twilio.com/docs/errors/83603)", err.Error())
+	assert.Equal(t, supersim.CodeSimRangeTooLong, apiErr.Code)
+	assert.Equal(t, "GET", apiErr.Method)
+	assert.Equal(t, endpoint, apiErr.Path)
+	assert.Equal(t, "supersim: GET /api/v1/UsageRecords: HTTP 400, Twilio error 83603: Query period must be 31 days or less when grouping by Sim. (https://www.twilio.com/docs/errors/83603)", err.Error())
 }
 
 func TestEmptyAndHugeErrorBodies(t *testing.T) {
+	t.Parallel()
 	t.Run("empty", func(t *testing.T) {
 		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) })
 		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
@@ -105,6 +112,7 @@ func TestEmptyAndHugeErrorBodies(t *testing.T) {
 }
 
 func TestRetriesRecoverFromTransientFailures(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	ok := serveFixture(t, 200, "page_billed_string.json")
 	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -132,6 +140,7 @@ func TestRetriesRecoverFromTransientFailures(t *testing.T) {
 }
 
 func TestNoRetryOnClientErrors(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{400, 401, 403, 404, 409, 501} {
 		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) })
 		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
@@ -143,6 +152,7 @@ func TestNoRetryOnClientErrors(t *testing.T) {
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
 	for _, header := range []func() string{
 		func() string { return "1" },
 		func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
@@ -168,6 +178,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestContextEndsTheRetryWait(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "3600")
 		serveFixture(t, 429, "error_429.json")(w, r)
@@ -189,6 +200,7 @@ func TestContextEndsTheRetryWait(t *testing.T) {
 }
 
 func TestDroppedConnectionsAreRetried(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	ok := serveFixture(t, 200, "page_billed_string.json")
 	full := fixture(t, "page_billed_string.json")
@@ -196,8 +208,9 @@ func TestDroppedConnectionsAreRetried(t *testing.T) {
 		switch calls.Add(1) {
 		case 1: // the connection dies before any header
 			conn, _, err := w.(http.Hijacker).Hijack()
-			require.NoError(t, err)
-			conn.Close()
+			if assert.NoError(t, err) { // never require off the test's goroutine
+				conn.Close()
+			}
 		case 2: // the body is cut off mid-JSON
 			w.Header().Set("Content-Length", itoa(len(full)))
 			w.Write(full[:len(full)/2])
@@ -214,6 +227,7 @@ func TestDroppedConnectionsAreRetried(t *testing.T) {
 }
 
 func TestRetriesSpentOnConnectionErrors(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -232,6 +246,7 @@ func TestRetriesSpentOnConnectionErrors(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
+	t.Parallel()
 	var otherHits atomic.Int32
 	var gotAuth atomic.Bool
 	other := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -253,6 +268,15 @@ func TestRedirects(t *testing.T) {
 		assert.Zero(t, otherHits.Load())
 		assert.False(t, gotAuth.Load())
 	})
+	t.Run("a loop within the origin: stopped, not retried", func(t *testing.T) {
+		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, endpoint+"?again=1", http.StatusFound)
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "stopped after 10 redirects")
+		assert.Len(t, api.Requests(), 10, "one try of 10 requests, not retried")
+	})
 	t.Run("within the origin: followed with credentials", func(t *testing.T) {
 		var redirected atomic.Bool
 		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -271,4 +295,43 @@ func TestRedirects(t *testing.T) {
 		assert.True(t, ok)
 		assert.Equal(t, testAuthToken, pass)
 	})
+}
+
+func TestEchoedCredentialsAreRedactedFromAPIErrors(t *testing.T) {
+	t.Parallel()
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "bad request; you sent Authorization: %s", r.Header.Get("Authorization"))
+	}
+	client, _ := newFakeAPI(t, echo)
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "[redacted]")
+	assertNoSecret(t, apiErr.Message)
+	assertNoSecret(t, fmt.Sprintf("%v %+v %#v", err, err, apiErr))
+
+	jsonEcho := func(w http.ResponseWriter, r *http.Request) {
+		user, pass, _ := r.BasicAuth()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"code": 20001, "message": "user %s password %s", "details": {"auth": %q}}`, user, pass, r.Header.Get("Authorization"))
+	}
+	client, _ = newFakeAPI(t, jsonEcho)
+	_, err = client.ListUsageRecords(context.Background(), nil).Collect()
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 20001, apiErr.Code)
+	assertNoSecret(t, fmt.Sprintf("%v %+v", err, apiErr.Details))
+}
+
+func TestErrorsSaySupersimOnce(t *testing.T) {
+	t.Parallel()
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"usage_records": [], "meta": {"key": "sims"}}`)
+	})
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.ErrorIs(t, err, supersim.ErrInvalidResponse)
+	assert.Equal(t, 1, strings.Count(err.Error(), "supersim:"), err.Error())
 }

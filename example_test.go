@@ -68,6 +68,7 @@ func ExampleIterator_Next() {
 		StartTime:   time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
 		EndTime:     time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC),
 	})
+	defer it.Stop() // ends the fetches ahead if the loop breaks early
 	for it.Next() {
 		rec := it.Value()
 		fmt.Println(rec.Period.StartTime.Format(time.Kitchen), rec.DataDownload)
@@ -91,6 +92,7 @@ func ExampleIterator_NextPosition() {
 
 	// Export one page, then save where the next one starts...
 	it := client.ListUsageRecords(context.Background(), &opts)
+	defer it.Stop()
 	for it.Next() {
 		if it.AtPageEnd() {
 			break

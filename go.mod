@@ -1,6 +1,6 @@
 module github.com/supersimkit/supersim
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/goccy/go-json v0.10.5
@@ -8,6 +8,7 @@ require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
+	golang.org/x/oauth2 v0.34.0
 )
 
 require (

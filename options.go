@@ -1,6 +1,7 @@
 package supersim
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -8,6 +9,10 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/supersimkit/supersim/internal/retry"
 )
 
 // DefaultBaseURL is the API origin a [Client] talks to unless [WithBaseURL]
@@ -20,6 +25,7 @@ const (
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
 	DefaultTimeout      = 60 * time.Second // per try, headers and body; see WithHTTPClient
+	MaxRetryWait        = retry.MaxWait    // the longest backoff WithRetryWait accepts
 )
 
 // Option configures a [Client] in [NewClient]. An Option that is given bad
@@ -29,9 +35,13 @@ type Option func(*config) error
 // config is what the options set. It holds the credentials, so it is only
 // ever reached through a pointer and never printed.
 type config struct {
-	username, secret string // HTTP Basic pair, from an option or the environment
-	credentialsSet   bool
-	baseURL          *url.URL
+	credential       string // the option that gave the credentials, "" until one does
+	provider         Provider
+	username, secret string             // Twilio's HTTP Basic pair
+	clientID         string             // KORE client credentials, with secret
+	tokenSource      oauth2.TokenSource // Bearer tokens the caller manages
+	tokenURL         *url.URL           // nil for KORETokenURL
+	baseURL          *url.URL           // nil for the provider's origin
 	httpClient       *http.Client
 	maxRetries       int
 	retryWaitMin     time.Duration
@@ -41,13 +51,45 @@ type config struct {
 }
 
 func defaultConfig() *config {
-	base, _ := url.Parse(DefaultBaseURL)
 	return &config{
-		baseURL:      base,
 		maxRetries:   DefaultMaxRetries,
 		retryWaitMin: DefaultRetryWaitMin,
 		retryWaitMax: DefaultRetryWaitMax,
 	}
+}
+
+// setCredentials records that option gave the credentials, refusing a
+// second credential option.
+func (c *config) setCredentials(option string, provider Provider) error {
+	if c.credential != "" {
+		return fmt.Errorf("%s: %s already gave the credentials; give one credential option", option, c.credential)
+	}
+	c.credential, c.provider = option, provider
+	return nil
+}
+
+// finish fills in what no option set: credentials from the environment,
+// the provider's origin, and checks that the options fit together.
+func (c *config) finish() error {
+	if c.credential == "" {
+		if err := c.credentialsFromEnv(); err != nil {
+			return err
+		}
+	}
+	if c.tokenURL != nil && c.clientID == "" {
+		return fmt.Errorf("%w: WithTokenURL: only a client made with WithKORE (or KORE_CLIENT_ID and KORE_CLIENT_SECRET) exchanges tokens", ErrInvalidOption)
+	}
+	if c.tokenURL == nil {
+		c.tokenURL, _ = url.Parse(KORETokenURL)
+	}
+	if c.baseURL == nil {
+		origin := DefaultBaseURL
+		if c.provider == ProviderKORE {
+			origin = KOREBaseURL
+		}
+		c.baseURL, _ = url.Parse(origin)
+	}
+	return nil
 }
 
 // WithCredentials authenticates with an Account SID (AC...) and its Auth
@@ -70,21 +112,97 @@ func basicAuth(option, userName, secretName, user, secret string) Option {
 		if strings.Contains(user, ":") {
 			return fmt.Errorf("%s: %s must not contain ':'", option, userName)
 		}
-		c.username, c.secret, c.credentialsSet = user, secret, true
+		if err := c.setCredentials(option, ProviderTwilio); err != nil {
+			return err
+		}
+		c.username, c.secret = user, secret
 		return nil
 	}
 }
 
-// credentialsFromEnv fills in the credentials from TWILIO_ACCOUNT_SID and
-// TWILIO_AUTH_TOKEN, or else TWILIO_API_KEY and TWILIO_API_SECRET.
-func (c *config) credentialsFromEnv() error {
-	pairs := [][2]string{{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"}, {"TWILIO_API_KEY", "TWILIO_API_SECRET"}}
-	for _, pair := range pairs {
-		user, secret := os.Getenv(pair[0]), os.Getenv(pair[1])
-		if user != "" && secret != "" {
-			c.username, c.secret, c.credentialsSet = user, secret, true
-			return nil
+// WithKORE authenticates against KORE with an API client's Client ID and
+// Client Secret (OAuth 2.0 client credentials). It makes a KORE client:
+// requests go to [KOREBaseURL] unless [WithBaseURL] names another origin,
+// carry "Authorization: Bearer" tokens exchanged at [KORETokenURL] (or
+// [WithTokenURL]), and PageSize is limited to [MaxKOREPageSize]. The token
+// is fetched on the first request, shared by every goroutine and walk of
+// the Client, replaced before it expires, and replaced once when the API
+// refuses it. The secret goes to the token endpoint only, in the form body.
+func WithKORE(clientID, clientSecret string) Option {
+	return func(c *config) error {
+		if clientID == "" || clientSecret == "" {
+			return fmt.Errorf("WithKORE: clientID and clientSecret must both be set")
 		}
+		if err := c.setCredentials("WithKORE", ProviderKORE); err != nil {
+			return err
+		}
+		c.clientID, c.secret = clientID, clientSecret
+		return nil
+	}
+}
+
+// WithTokenURL exchanges KORE client credentials at rawURL instead of
+// [KORETokenURL]: a proxy, or a fake such as supersimtest's. It needs a
+// client made with [WithKORE] or from KORE_CLIENT_ID and KORE_CLIENT_SECRET,
+// and an absolute http or https URL without credentials or fragment.
+func WithTokenURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := parseHTTPURL("WithTokenURL", rawURL)
+		if err != nil {
+			return err
+		}
+		if u.Fragment != "" {
+			return fmt.Errorf("WithTokenURL: %q: no fragment allowed", u.Redacted())
+		}
+		c.tokenURL = u
+		return nil
+	}
+}
+
+// WithTokenSource sends Bearer tokens from ts, which the caller manages
+// (golang.org/x/oauth2): a KORE client, as with [WithKORE], that asks ts
+// for a token before every request and again, once, when the API refuses
+// one. ts must be safe for concurrent use; wrap it in
+// oauth2.ReuseTokenSource to cache tokens.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if ts == nil {
+			return fmt.Errorf("WithTokenSource: nil oauth2.TokenSource")
+		}
+		if err := c.setCredentials("WithTokenSource", ProviderKORE); err != nil {
+			return err
+		}
+		c.tokenSource = ts
+		return nil
+	}
+}
+
+// envCredentials are the environment variable pairs NewClient reads, in
+// order, when no credential option is given.
+var envCredentials = []struct {
+	user, secret string
+	provider     Provider
+}{
+	{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", ProviderTwilio},
+	{"TWILIO_API_KEY", "TWILIO_API_SECRET", ProviderTwilio},
+	{"KORE_CLIENT_ID", "KORE_CLIENT_SECRET", ProviderKORE},
+}
+
+// credentialsFromEnv fills in the credentials from the first complete pair
+// of envCredentials.
+func (c *config) credentialsFromEnv() error {
+	for _, pair := range envCredentials {
+		user, secret := os.Getenv(pair.user), os.Getenv(pair.secret)
+		if user == "" || secret == "" {
+			continue
+		}
+		c.credential, c.provider, c.secret = "the environment ("+pair.user+")", pair.provider, secret
+		if pair.provider == ProviderKORE {
+			c.clientID = user
+		} else {
+			c.username = user
+		}
+		return nil
 	}
 	return ErrNoCredentials
 }
@@ -96,25 +214,41 @@ func (c *config) credentialsFromEnv() error {
 // Credentials are sent to this origin and no other.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := url.Parse(rawURL)
+		u, err := parseHTTPURL("WithBaseURL", rawURL)
 		if err != nil {
-			return fmt.Errorf("WithBaseURL: %q is not a URL", rawURL)
+			return err
 		}
-		switch {
-		case u.Scheme != "http" && u.Scheme != "https":
-			return fmt.Errorf("WithBaseURL: %q: scheme must be http or https", rawURL)
-		case u.Host == "":
-			return fmt.Errorf("WithBaseURL: %q: no host", rawURL)
-		case u.User != nil:
-			return fmt.Errorf("WithBaseURL: the URL must not carry credentials; use WithCredentials or WithAPIKey")
-		case u.RawQuery != "" || u.Fragment != "":
-			return fmt.Errorf("WithBaseURL: %q: no query or fragment allowed", rawURL)
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("WithBaseURL: %q: no query or fragment allowed", u.Redacted())
 		}
 		u.Path = strings.TrimRight(u.Path, "/")
 		u.RawPath = ""
 		c.baseURL = u
 		return nil
 	}
+}
+
+// parseHTTPURL parses rawURL for option: absolute http or https, with a
+// host and no credentials. Its errors never quote the credentials a bad URL
+// may carry.
+func parseHTTPURL(option, rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		var urlErr *url.Error
+		if !strings.Contains(rawURL, "@") && errors.As(err, &urlErr) {
+			return nil, fmt.Errorf("%s: not a valid URL: %v", option, urlErr.Err)
+		}
+		return nil, fmt.Errorf("%s: not a valid URL", option)
+	}
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("%s: the URL must not carry credentials; give them with a credential option", option)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("%s: %q: scheme must be http or https", option, u.Redacted())
+	case u.Host == "":
+		return nil, fmt.Errorf("%s: %q: no host", option, u.Redacted())
+	}
+	return u, nil
 }
 
 // WithHTTPClient uses a copy of hc under the retry layer: its Transport
@@ -146,12 +280,16 @@ func WithMaxRetries(n int) Option {
 }
 
 // WithRetryWait bounds the wait before a retry: exponential backoff with
-// full jitter between min and max. A server's Retry-After overrides it, up to
-// one minute. Every wait ends early when the request's context ends.
+// full jitter between min and max, at most [MaxRetryWait]. A server's
+// Retry-After overrides it, up to one minute. Every wait ends early when the
+// request's context ends.
 func WithRetryWait(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min < 0 || max < 0 {
 			return fmt.Errorf("WithRetryWait: negative wait (min %v, max %v)", min, max)
+		}
+		if max > MaxRetryWait {
+			return fmt.Errorf("WithRetryWait: max %v is over the %v limit", max, MaxRetryWait)
 		}
 		if min > max {
 			return fmt.Errorf("WithRetryWait: min %v is greater than max %v", min, max)

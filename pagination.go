@@ -1,16 +1,9 @@
 package supersim
 
 import (
-	"context"
-	"fmt"
 	"iter"
-	"net/url"
-	"strconv"
+	"runtime"
 )
-
-// maxEmptyPages is how many empty pages in a row may point onward before the
-// walk is stopped with ErrPagingLoop.
-const maxEmptyPages = 10
 
 // Position is where a page starts: the PageToken and Page that the API put
 // in the next_page_url leading to it. The zero Position is the first page.
@@ -32,36 +25,23 @@ type PageMeta struct {
 	Key             string `json:"key"`
 }
 
-// page is one fetched page and where it sits in its walk.
-type page[T any] struct {
-	items []T
-	meta  PageMeta
-	pos   Position // where this page starts
-	next  Position // where the following page starts, unless last
-	last  bool     // no page follows in this walk
-}
-
-// pager hands out the pages of a list in order.
-type pager[T any] interface {
-	// nextPage returns the next page, or ok == false when there is none. It
-	// may reuse the memory of spare, the page the caller is done with. On an
-	// error the page's pos is the position of the page that failed.
-	nextPage(spare []T) (p page[T], ok bool, err error)
-	// stop ends all work in flight and waits for it.
-	stop()
-}
-
 // Iterator walks the items of a paged list, fetching pages as they are
-// needed. Use it pull-style:
+// needed. Use it pull-style, with Stop deferred so that breaking out of the
+// loop ends the fetches ahead at once:
 //
+//	it := client.ListUsageRecords(ctx, opts)
+//	defer it.Stop()
 //	for it.Next() {
 //		rec := it.Value()
 //	}
 //	if err := it.Err(); err != nil { ... }
 //
-// or with range over [Iterator.All]. An Iterator is for one goroutine;
-// the pages it fetches ahead are fetched on goroutines of its own, which
-// end when the walk ends, fails or is stopped.
+// or with range over [Iterator.All], which stops by itself. An Iterator is
+// for one goroutine and one walk: once Next has returned false it stays
+// false; list again for a new walk. The pages it fetches ahead are fetched
+// on goroutines of its own, which end when the walk ends, fails or is
+// stopped, and, for an Iterator dropped without Stop, soon after the
+// garbage collector finds it unreachable.
 type Iterator[T any] struct {
 	pager     pager[T] // nil for NewSliceIterator
 	resumable bool     // whether positions can be used to resume
@@ -86,7 +66,12 @@ func NewSliceIterator[T any](items []T, err error) *Iterator[T] {
 }
 
 func newIterator[T any](p pager[T], limit int, resumable bool, start Position) *Iterator[T] {
-	return &Iterator[T]{pager: p, limit: limit, resumable: resumable, index: -1, next: start, hasNext: true}
+	it := &Iterator[T]{pager: p, limit: limit, resumable: resumable, index: -1, next: start, hasNext: true}
+	// An Iterator dropped before its end without Stop still ends its
+	// fetches once the garbage collector finds it unreachable. The pager
+	// never points back to the Iterator, so this can happen.
+	runtime.AddCleanup(it, func(p pager[T]) { go p.stop() }, p)
+	return it
 }
 
 // Next moves to the next item, fetching the next page when the current one
@@ -197,73 +182,4 @@ func (it *Iterator[T]) NextPosition() (Position, bool) {
 // AtPageEnd reports whether the current item is the last of its page.
 func (it *Iterator[T]) AtPageEnd() bool {
 	return it.index >= 0 && it.index == len(it.cur.items)-1
-}
-
-// nextPosition reads the position of the page after the one at cur from its
-// next_page_url. Only PageToken and Page are taken from that URL: the
-// request for the next page goes to the configured API origin, so a
-// next_page_url naming another host, scheme or path changes nothing.
-func nextPosition(meta PageMeta, cur Position) (Position, error) {
-	u, err := url.Parse(meta.NextPageURL)
-	if err != nil {
-		return Position{}, fmt.Errorf("%w: next_page_url is not a URL", ErrInvalidResponse)
-	}
-	if meta.Page < 0 {
-		return Position{}, fmt.Errorf("%w: meta.page is %d", ErrInvalidResponse, meta.Page)
-	}
-	q := u.Query()
-	next := Position{PageToken: q.Get("PageToken"), Page: meta.Page + 1}
-	if raw := q.Get("Page"); raw != "" {
-		if next.Page, err = strconv.Atoi(raw); err != nil || next.Page < 1 { // page 0 is never next
-			return Position{}, fmt.Errorf("%w: next_page_url has Page=%q", ErrInvalidResponse, raw)
-		}
-	}
-	if next.Page <= cur.Page || next.PageToken != "" && next.PageToken == cur.PageToken {
-		return Position{}, fmt.Errorf("%w: page %d (PageToken %q) points to page %d with PageToken %q",
-			ErrPagingLoop, cur.Page, cur.PageToken, next.Page, next.PageToken)
-	}
-	return next, nil
-}
-
-// fetchFunc fetches the page at pos, reusing the memory of items.
-type fetchFunc[T any] func(ctx context.Context, pos Position, items []T) ([]T, PageMeta, error)
-
-// walker fetches the pages of one query in order, following next_page_url,
-// and stops a walk that does not advance.
-type walker[T any] struct {
-	fetch      fetchFunc[T]
-	next       Position
-	done       bool
-	emptyPages int // empty pages in a row
-}
-
-// fetchNext fetches the page at w.next into items' memory.
-func (w *walker[T]) fetchNext(ctx context.Context, items []T) (page[T], error) {
-	p := page[T]{pos: w.next, last: true}
-	if err := ctx.Err(); err != nil {
-		return p, err
-	}
-	items, meta, err := w.fetch(ctx, w.next, items)
-	if err != nil {
-		return p, err
-	}
-	p.items, p.meta = items, meta
-	if meta.NextPageURL == "" {
-		w.done = true
-		return p, nil
-	}
-	next, err := nextPosition(meta, p.pos)
-	if err == nil && len(items) == 0 {
-		if w.emptyPages++; w.emptyPages >= maxEmptyPages {
-			err = fmt.Errorf("%w: %d empty pages in a row still point onward", ErrPagingLoop, w.emptyPages)
-		}
-	} else {
-		w.emptyPages = 0
-	}
-	if err != nil {
-		w.done = true
-		return p, err
-	}
-	w.next, p.next, p.last = next, next, false
-	return p, nil
 }

@@ -1,11 +1,15 @@
 package supersim_test
 
 import (
+	"context"
 	"errors"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/supersimkit/supersim"
 )
@@ -65,4 +69,29 @@ func TestSliceIterator(t *testing.T) {
 		_, more := it.NextPosition()
 		assert.False(t, more)
 	})
+}
+
+// An iterator dropped mid-walk without Stop must not leave its goroutines
+// blocked forever: they end once the garbage collector finds it.
+func TestAbandonedIteratorsEndTheirGoroutines(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	_, client := demoAPI(t)
+	start := time.Date(2026, 5, 14, 0, 0, 0, 0, time.UTC)
+	for _, opts := range []supersim.ListUsageRecordsOptions{
+		{Granularity: supersim.GranularityHour, Group: supersim.GroupSim, StartTime: start, EndTime: start.AddDate(0, 0, 8), PageSize: 50, Concurrency: 4},
+		{Granularity: supersim.GranularityHour, Group: supersim.GroupSim, StartTime: start, EndTime: start.AddDate(0, 0, 8), PageSize: 50},
+	} {
+		func() {
+			it := client.ListUsageRecords(context.Background(), &opts)
+			for i := 0; i < 3 && it.Next(); i++ {
+			}
+			require.NoError(t, it.Err())
+		}() // it is unreachable from here on, never stopped
+	}
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		return goleak.Find(before, goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+			goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+			goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")) == nil
+	}, 10*time.Second, 20*time.Millisecond, "goroutines of an abandoned iterator are still running")
 }

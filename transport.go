@@ -2,6 +2,7 @@ package supersim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,30 +41,67 @@ func newTransport(cfg *config) *transport {
 		own.MaxIdleConnsPerHost = MaxConcurrency // windowed walks keep their connections
 		next = own
 	}
+	t := &transport{base: cfg.baseURL, logger: logger}
 	origin := &originTransport{
 		next:      next,
 		scheme:    cfg.baseURL.Scheme,
 		host:      cfg.baseURL.Host,
-		username:  cfg.username,
-		secret:    cfg.secret,
 		userAgent: userAgent(cfg.userAgent),
 		logger:    logger,
 	}
+	switch {
+	case cfg.tokenSource != nil:
+		origin.creds = newBearerCredentials(callerTokens(cfg.tokenSource))
+	case cfg.clientID != "":
+		origin.creds = newBearerCredentials(koreExchange(cfg.clientID, cfg.secret, cfg.tokenURL.String(), t.tokenClient(cfg, next)))
+	default:
+		origin.creds = &basicCredentials{username: cfg.username, secret: cfg.secret}
+	}
 	hc.Transport = origin
 	hc.CheckRedirect = origin.checkRedirect
+	t.retrier = t.retrying(cfg, hc, lastAnswer)
+	return t
+}
 
-	t := &transport{base: cfg.baseURL, logger: logger}
-	t.retrier = &retryablehttp.Client{
+// retrying wraps hc in go-retryablehttp with the client's retry policy and
+// backoff; onFailure makes the error of a request that failed for good.
+func (t *transport) retrying(cfg *config, hc *http.Client, onFailure retryablehttp.ErrorHandler) *retryablehttp.Client {
+	return &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil, // its own logger prints URLs to stderr; we log in originTransport
 		RetryWaitMin: cfg.retryWaitMin,
 		RetryWaitMax: cfg.retryWaitMax,
 		RetryMax:     cfg.maxRetries,
-		CheckRetry:   retry.Policy,
+		CheckRetry:   checkRetry,
 		Backoff:      retry.Backoff(t.logRetry),
-		ErrorHandler: lastAnswer,
+		ErrorHandler: onFailure,
 	}
-	return t
+}
+
+// tokenClient is the HTTP client of KORE token exchanges: the same retries
+// and backoff as API requests (connection errors, 429, 5xx), no redirects
+// (the client secret goes to the token URL and nowhere else), no API
+// credentials. The last answer of a failed exchange reaches x/oauth2 as is,
+// for it to read the OAuth error.
+func (t *transport) tokenClient(cfg *config, next http.RoundTripper) *http.Client {
+	noRedirects := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc := &http.Client{Transport: next, Timeout: DefaultTimeout, CheckRedirect: noRedirects}
+	if cfg.httpClient != nil {
+		hc.Timeout = cfg.httpClient.Timeout
+	}
+	exchange := t.retrying(cfg, hc, retryablehttp.PassthroughErrorHandler).StandardClient()
+	exchange.CheckRedirect = noRedirects // the outer client is the one that would follow
+	return exchange
+}
+
+// checkRetry is the retry policy of API requests: a failed token exchange
+// was retried already and is final.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) {
+		return false, nil
+	}
+	return retry.Policy(ctx, resp, err)
 }
 
 // get sends GET base+path?rawQuery and hands a 2xx answer's body and its
@@ -96,6 +134,13 @@ func (t *transport) get(ctx context.Context, path, rawQuery string, read func(bo
 // lastAnswer is the retryablehttp.ErrorHandler: it turns the final failure
 // into the error the caller sees, and closes what is still open.
 func lastAnswer(resp *http.Response, err error, tries int) (*http.Response, error) {
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, tokenErr
+	}
 	if apiErr, ok := err.(*APIError); ok {
 		apiErr.Attempts = tries
 		return nil, apiErr
@@ -108,10 +153,13 @@ func lastAnswer(resp *http.Response, err error, tries int) (*http.Response, erro
 	if resp != nil {
 		resp.Body.Close()
 	}
-	if tries > 1 {
-		return nil, fmt.Errorf("supersim: %w (after %d attempts)", err, tries)
+	if !errors.Is(err, ErrInvalidResponse) && !errors.Is(err, ErrPagingLoop) { // ours say "supersim:" already
+		err = fmt.Errorf("supersim: %w", err)
 	}
-	return nil, fmt.Errorf("supersim: %w", err)
+	if tries > 1 {
+		return nil, fmt.Errorf("%w (after %d attempts)", err, tries)
+	}
+	return nil, err
 }
 
 // logRetry hears of every retry wait.
@@ -131,13 +179,14 @@ func withTries(ctx context.Context) context.Context {
 }
 
 // originTransport adds the SDK's headers to every try, and the credentials
-// only to requests for the API origin. It also logs each try.
+// only to requests for the API origin. A 401 to a Bearer token that looked
+// valid is tried once more with a new token. It also logs each try.
 type originTransport struct {
-	next             http.RoundTripper
-	scheme, host     string
-	username, secret string
-	userAgent        string
-	logger           *slog.Logger
+	next         http.RoundTripper
+	scheme, host string
+	creds        credentials
+	userAgent    string
+	logger       *slog.Logger
 }
 
 func (o *originTransport) sameOrigin(u *url.URL) bool {
@@ -146,12 +195,25 @@ func (o *originTransport) sameOrigin(u *url.URL) bool {
 
 // RoundTrip implements http.RoundTripper.
 func (o *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, out, err := o.send(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && o.sameOrigin(out.URL) && o.creds.refused(out) {
+		drain(resp)
+		resp, _, err = o.send(req)
+	}
+	return resp, err
+}
+
+// send makes one try of req with the SDK's headers and, for the API
+// origin, the credentials; it returns the request as sent.
+func (o *originTransport) send(req *http.Request) (*http.Response, *http.Request, error) {
 	out := req.Clone(req.Context())
 	out.Header.Set("User-Agent", o.userAgent)
 	out.Header.Set("Accept", "application/json")
 	out.Header.Del("Authorization")
 	if o.sameOrigin(out.URL) {
-		out.SetBasicAuth(o.username, o.secret)
+		if err := o.creds.authorize(out); err != nil {
+			return nil, out, err
+		}
 	}
 	try := 1
 	if n, ok := req.Context().Value(triesKey{}).(*int); ok {
@@ -161,7 +223,7 @@ func (o *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := o.next.RoundTrip(out)
 	if !o.logger.Enabled(req.Context(), slog.LevelDebug) {
-		return resp, err
+		return resp, out, err
 	}
 	attrs := []any{"method", out.Method, "path", out.URL.Path, "attempt", try, "duration", time.Since(start)}
 	if err != nil {
@@ -169,7 +231,14 @@ func (o *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		o.logger.Debug("supersim: request", append(attrs, "status", resp.StatusCode)...)
 	}
-	return resp, err
+	return resp, out, err
+}
+
+// drain reads a little of an answer that is set aside, so that its
+// connection can be reused, and closes it.
+func drain(resp *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
 }
 
 // checkRedirect follows redirects within the API origin only. A redirect

@@ -1,20 +1,12 @@
 package supersim
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	gojson "github.com/goccy/go-json"
-	"github.com/google/go-querystring/query"
 
 	"github.com/supersimkit/supersim/internal/sid"
 	"github.com/supersimkit/supersim/internal/window"
@@ -26,7 +18,8 @@ const usageRecordsPath = "/v1/UsageRecords"
 // Page size limits of the API.
 const (
 	DefaultPageSize = 50
-	MaxPageSize     = 1000
+	MaxPageSize     = 1000 // Twilio's limit
+	MaxKOREPageSize = 249  // KORE's limit
 )
 
 // UsageRecordsService lists Super SIM usage records. Reach it as
@@ -75,17 +68,20 @@ type ListUsageRecordsOptions struct {
 	// Granularity is the time bucket; empty for the server's default (all).
 	Granularity Granularity `url:"Granularity,omitempty"`
 	// StartTime is the inclusive start; zero for the server's default
-	// (a month before EndTime). Sent as RFC 3339 in UTC.
-	StartTime time.Time `url:"StartTime,omitempty"`
+	// (a month before EndTime). Sent as RFC 3339 in UTC, with a fraction of
+	// a second only when it has one.
+	StartTime time.Time `url:"StartTime,omitempty" layout:"2006-01-02T15:04:05.999999999Z07:00"`
 	// EndTime is the exclusive end; zero for the server's default (now).
 	// When both are set it must be after StartTime.
-	EndTime time.Time `url:"EndTime,omitempty"`
-	// PageSize is the number of records per page: 1 to 1000, or 0 for the
-	// server's default (50).
+	EndTime time.Time `url:"EndTime,omitempty" layout:"2006-01-02T15:04:05.999999999Z07:00"`
+	// PageSize is the number of records per page: 1 to 1000 (1 to 249 on
+	// KORE, which List checks), or 0 for the server's default (50).
 	PageSize int `url:"PageSize,omitempty"`
 	// PageToken resumes a walk at a saved [Position], with Page.
 	PageToken string `url:"PageToken,omitempty"`
-	// Page is the page number that goes with PageToken; 0 without one.
+	// Page is the page number of a saved [Position]: with its PageToken,
+	// or alone when the server's next_page_url had no PageToken (Twilio's
+	// always has one, and answers a Page without it with error 70002).
 	Page int `url:"Page,omitempty"`
 	// MaxRecords stops the walk after this many records; 0 for no limit.
 	MaxRecords int `url:"-"`
@@ -153,16 +149,13 @@ func (o *ListUsageRecordsOptions) Validate() error {
 		bad("Granularity", "must be hour, day or all", string(o.Granularity))
 	}
 	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
-		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339), o.EndTime.UTC().Format(time.RFC3339))
+		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
 	}
 	if o.PageSize < 0 || o.PageSize > MaxPageSize {
 		bad("PageSize", "must be between 1 and 1000, or 0 for the default", strconv.Itoa(o.PageSize))
 	}
-	switch {
-	case o.Page < 0:
+	if o.Page < 0 {
 		bad("Page", "must not be negative", strconv.Itoa(o.Page))
-	case o.Page > 0 && o.PageToken == "":
-		bad("Page", "needs the PageToken of that page (Twilio error 70002)", strconv.Itoa(o.Page))
 	}
 	if o.MaxRecords < 0 {
 		bad("MaxRecords", "must not be negative", strconv.Itoa(o.MaxRecords))
@@ -178,45 +171,6 @@ func isTwoLetters(s string) bool {
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-
-// filterQuery encodes the options for the wire, less the paging: times in
-// UTC, the country upper-case.
-func (o ListUsageRecordsOptions) filterQuery() (string, error) {
-	o.IsoCountry = strings.ToUpper(o.IsoCountry)
-	if !o.StartTime.IsZero() {
-		o.StartTime = o.StartTime.UTC()
-	}
-	if !o.EndTime.IsZero() {
-		o.EndTime = o.EndTime.UTC()
-	}
-	o.PageToken, o.Page = "", 0
-	values, err := query.Values(o)
-	if err != nil {
-		return "", fmt.Errorf("supersim: encode query: %w", err)
-	}
-	return values.Encode(), nil
-}
-
-// withPosition adds the paging parameters of pos to an encoded query.
-func withPosition(filters string, pos Position) string {
-	var paging url.Values
-	if pos.Page > 0 {
-		paging = url.Values{"Page": {strconv.Itoa(pos.Page)}}
-	}
-	if pos.PageToken != "" {
-		if paging == nil {
-			paging = url.Values{}
-		}
-		paging.Set("PageToken", pos.PageToken)
-	}
-	switch {
-	case paging == nil:
-		return filters
-	case filters == "":
-		return paging.Encode()
-	}
-	return filters + "&" + paging.Encode()
-}
 
 // windows splits a windowed export into one query per window, or returns
 // nil when the options call for a single walk.
@@ -268,9 +222,6 @@ type usageRecordsPage struct {
 	Meta         PageMeta      `json:"meta"`
 }
 
-// maxPageBytes bounds the body of one page: 1000 records take about 400 KiB.
-const maxPageBytes = 64 << 20
-
 // List returns an iterator over the usage records that opts select; nil
 // opts list with the server's defaults. Invalid options make the first Next
 // return false with the *ValidationError(s) in Err, and nothing is sent.
@@ -285,6 +236,11 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 	}
 	if err := o.Validate(); err != nil {
 		return NewSliceIterator[UsageRecord](nil, err)
+	}
+	if limit := s.client.maxPageSize(); o.PageSize > limit {
+		return NewSliceIterator[UsageRecord](nil, &ValidationError{Field: "PageSize",
+			Problem: fmt.Sprintf("must be between 1 and %d on %s, or 0 for the default", limit, s.client.provider.name()),
+			Value:   strconv.Itoa(o.PageSize)})
 	}
 	start := Position{PageToken: o.PageToken, Page: o.Page}
 	if windows := o.windows(); len(windows) > 1 {
@@ -306,10 +262,6 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, true, start)
 }
 
-// bodyBuffers holds the buffers that page bodies are read into, shared by
-// all walks so that a page's bytes are allocated once, not once a page.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // fetcher returns the function that fetches o's pages. The filters are
 // encoded once.
 func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[UsageRecord], error) {
@@ -317,67 +269,5 @@ func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[Usag
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, pos Position, buf []UsageRecord) ([]UsageRecord, PageMeta, error) {
-		var page usageRecordsPage
-		err := s.client.transport.get(ctx, usageRecordsPath, withPosition(filters, pos), func(resp io.Reader, size int64) error {
-			clear(buf[:cap(buf)]) // decoding into a reused record keeps fields that are null now
-			page = usageRecordsPage{UsageRecords: buf[:0]}
-			body := bodyBuffers.Get().(*bytes.Buffer)
-			defer bodyBuffers.Put(body)
-			return decodePage(resp, size, body, &page)
-		})
-		if err != nil {
-			return nil, PageMeta{}, err
-		}
-		return page.UsageRecords, page.Meta, nil
-	}, nil
-}
-
-// checkJSON reports invalid JSON as ErrInvalidResponse, and JSON cut short
-// (as a close-delimited body cut off would be) as io.ErrUnexpectedEOF too,
-// which makes the request worth another try.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v struct{}
-	err := json.NewDecoder(bytes.NewReader(data)).Decode(&v) // io.ErrUnexpectedEOF when cut short
-	if err == nil {
-		err = errors.New("invalid JSON after the first value")
-	}
-	return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-}
-
-// decodePage reads one page from resp (of size bytes, or -1 if unknown)
-// through the reusable buffer body, and checks its shape.
-func decodePage(resp io.Reader, size int64, body *bytes.Buffer, page *usageRecordsPage) error {
-	body.Reset()
-	if size > maxPageBytes {
-		return fmt.Errorf("%w: a page of %d bytes is over the %d-byte limit", ErrInvalidResponse, size, maxPageBytes)
-	}
-	if size > 0 {
-		body.Grow(int(size))
-	}
-	if _, err := body.ReadFrom(io.LimitReader(resp, maxPageBytes+1)); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-	}
-	if body.Len() > maxPageBytes {
-		return fmt.Errorf("%w: a page is over the %d-byte limit", ErrInvalidResponse, maxPageBytes)
-	}
-	// go-json skips unknown fields without checking them, so the strict
-	// encoding/json scanner vets the page first; the decode is still faster.
-	if err := checkJSON(body.Bytes()); err != nil {
-		return err
-	}
-	if err := gojson.Unmarshal(body.Bytes(), page); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-	}
-	if page.Meta.Key != "usage_records" {
-		return fmt.Errorf("%w: meta.key is %q, want \"usage_records\"", ErrInvalidResponse, page.Meta.Key)
-	}
-	for i := range page.UsageRecords {
-		p := &page.UsageRecords[i].Period
-		p.StartTime, p.EndTime = p.StartTime.UTC(), p.EndTime.UTC()
-	}
-	return nil
+	return listFetcher(s.client.transport, usageRecordsPath, filters, decodeUsageRecords), nil
 }

@@ -2,7 +2,9 @@ package supersim_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,6 +24,7 @@ const (
 )
 
 func TestValidateRejectsEachBadField(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name  string
@@ -44,7 +47,6 @@ func TestValidateRejectsEachBadField(t *testing.T) {
 		{"page size too large", supersim.ListUsageRecordsOptions{PageSize: 1001}, "PageSize"},
 		{"page size negative", supersim.ListUsageRecordsOptions{PageSize: -1}, "PageSize"},
 		{"page negative", supersim.ListUsageRecordsOptions{Page: -1}, "Page"},
-		{"page without token", supersim.ListUsageRecordsOptions{Page: 3}, "Page"},
 		{"max records negative", supersim.ListUsageRecordsOptions{MaxRecords: -5}, "MaxRecords"},
 	}
 	for _, tt := range tests {
@@ -60,6 +62,7 @@ func TestValidateRejectsEachBadField(t *testing.T) {
 }
 
 func TestValidateAcceptsGoodOptions(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	good := []supersim.ListUsageRecordsOptions{
 		{},
@@ -79,6 +82,7 @@ func TestValidateAcceptsGoodOptions(t *testing.T) {
 }
 
 func TestInvalidOptionsReportEveryFieldAndSendNothing(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"))
 	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
 		Network: "HWnope", IsoCountry: "France", PageSize: 5000, Group: "planet",
@@ -95,6 +99,7 @@ func TestInvalidOptionsReportEveryFieldAndSendNothing(t *testing.T) {
 }
 
 func TestQueryEncoding(t *testing.T) {
+	t.Parallel()
 	paris := time.FixedZone("CEST", 2*60*60)
 	tests := []struct {
 		name string
@@ -117,6 +122,13 @@ func TestQueryEncoding(t *testing.T) {
 			StartTime: time.Date(2026, 5, 1, 2, 0, 0, 0, paris),
 			EndTime:   time.Date(2026, 5, 2, 0, 30, 0, 0, time.UTC),
 		}, url.Values{"StartTime": {"2026-05-01T00:00:00Z"}, "EndTime": {"2026-05-02T00:30:00Z"}}},
+		{"fractions of a second go out as given, in UTC", &supersim.ListUsageRecordsOptions{
+			StartTime: time.Date(2026, 5, 1, 2, 0, 0, 250_000_000, paris),
+			EndTime:   time.Date(2026, 5, 1, 0, 0, 0, 850_000_000, time.UTC),
+		}, url.Values{"StartTime": {"2026-05-01T00:00:00.25Z"}, "EndTime": {"2026-05-01T00:00:00.85Z"}}},
+		{"nanoseconds are kept", &supersim.ListUsageRecordsOptions{
+			StartTime: time.Date(2026, 5, 1, 0, 0, 0, 1, time.UTC),
+		}, url.Values{"StartTime": {"2026-05-01T00:00:00.000000001Z"}}},
 		{"resume position", &supersim.ListUsageRecordsOptions{PageToken: "PT9", Page: 9, PageSize: 10},
 			url.Values{"PageToken": {"PT9"}, "Page": {"9"}, "PageSize": {"10"}}},
 	}
@@ -133,6 +145,7 @@ func TestQueryEncoding(t *testing.T) {
 }
 
 func TestListDoesNotWriteCallersOptions(t *testing.T) {
+	t.Parallel()
 	client, _ := newFakeAPI(t, pagedHandler(t, makeRecords(5), 2, ""))
 	opts := &supersim.ListUsageRecordsOptions{PageSize: 2, IsoCountry: "fr", StartTime: time.Date(2026, 1, 1, 1, 0, 0, 0, time.FixedZone("X", 3600))}
 	before := *opts
@@ -142,6 +155,7 @@ func TestListDoesNotWriteCallersOptions(t *testing.T) {
 }
 
 func TestDecodeFixtures(t *testing.T) {
+	t.Parallel()
 	t.Run("billed as string", func(t *testing.T) {
 		client, _ := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"))
 		recs, err := client.ListUsageRecords(context.Background(), nil).Collect()
@@ -177,6 +191,7 @@ func TestDecodeFixtures(t *testing.T) {
 }
 
 func TestNullsDoNotInheritValuesFromThePreviousPage(t *testing.T) {
+	t.Parallel()
 	pages := []string{
 		`{"usage_records":[{"sim_sid":"` + validSim + `","billed_unit":"USD","data_total_billed":"1.5","data_total":9}],"meta":{"key":"usage_records","page":0,"next_page_url":"https://x/v1/UsageRecords?Page=1&PageToken=PT1"}}`,
 		`{"usage_records":[{"sim_sid":null,"billed_unit":null,"data_total_billed":null}],"meta":{"key":"usage_records","page":1,"next_page_url":null}}`,
@@ -196,6 +211,7 @@ func TestNullsDoNotInheritValuesFromThePreviousPage(t *testing.T) {
 }
 
 func TestPagingWalksEveryPageInOrder(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(25)
 	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	opts := &supersim.ListUsageRecordsOptions{PageSize: 10, Sim: "my.sim.1", Granularity: supersim.GranularityHour}
@@ -216,6 +232,7 @@ func TestPagingWalksEveryPageInOrder(t *testing.T) {
 }
 
 func TestMaxRecordsStopsFetching(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
 	got, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, MaxRecords: 15}).Collect()
 	require.NoError(t, err)
@@ -224,6 +241,7 @@ func TestMaxRecordsStopsFetching(t *testing.T) {
 }
 
 func TestBreakingOutOfAllStopsFetching(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
 	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
 	n := 0
@@ -242,6 +260,7 @@ func TestBreakingOutOfAllStopsFetching(t *testing.T) {
 }
 
 func TestResumeFromSavedPosition(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(45)
 	client, _ := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	opts := supersim.ListUsageRecordsOptions{PageSize: 10}
@@ -272,6 +291,7 @@ func TestResumeFromSavedPosition(t *testing.T) {
 }
 
 func TestNextPageURLOnAnotherHostStaysOnTheAPIOrigin(t *testing.T) {
+	t.Parallel()
 	var stolen int
 	other := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) { stolen++ })
 	for _, host := range []string{other.URL, "https://evil.example", "http://" + strings.TrimPrefix(other.URL, "http://") + "/other/path"} {
@@ -286,6 +306,7 @@ func TestNextPageURLOnAnotherHostStaysOnTheAPIOrigin(t *testing.T) {
 }
 
 func TestPagingLoopsEndInAnError(t *testing.T) {
+	t.Parallel()
 	page := func(n int, records, next string) string {
 		return `{"usage_records":[` + records + `],"meta":{"key":"usage_records","page":` + itoa(n) + `,"next_page_url":` + next + `}}`
 	}
@@ -318,6 +339,7 @@ func TestPagingLoopsEndInAnError(t *testing.T) {
 }
 
 func TestMalformedPagesAreTypedErrors(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"not JSON":             `<html>oops</html>`,
 		"wrong key":            `{"sims":[],"meta":{"key":"sims","next_page_url":null}}`,
@@ -333,4 +355,41 @@ func TestMalformedPagesAreTypedErrors(t *testing.T) {
 			assert.Len(t, api.Requests(), 1, "a malformed answer is not retried")
 		})
 	}
+}
+
+// A server whose next_page_url carries only Page hands out positions
+// without a PageToken: they must resume like any other.
+func TestResumeFromAPositionWithoutPageToken(t *testing.T) {
+	t.Parallel()
+	records := makeRecords(25)
+	byNumber := func(w http.ResponseWriter, r *http.Request) {
+		page := atoi(r.URL.Query().Get("Page"))
+		from, to := min(page*10, len(records)), min(page*10+10, len(records))
+		next := any(nil)
+		if to < len(records) {
+			next = fmt.Sprintf("http://%s/v1/UsageRecords?PageSize=10&Page=%d", r.Host, page+1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		assert.NoError(t, json.NewEncoder(w).Encode(map[string]any{"usage_records": records[from:to],
+			"meta": map[string]any{"key": "usage_records", "page": page, "page_size": 10, "next_page_url": next}}))
+	}
+	client, _ := newFakeAPI(t, byNumber)
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+	var first []supersim.UsageRecord
+	var saved supersim.Position
+	for it.Next() {
+		first = append(first, it.Value())
+		if len(first) == 10 {
+			var ok bool
+			saved, ok = it.NextPosition()
+			require.True(t, ok)
+			it.Stop()
+		}
+	}
+	require.NoError(t, it.Err())
+	assert.Equal(t, supersim.Position{Page: 1}, saved)
+	rest, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
+		PageSize: 10, PageToken: saved.PageToken, Page: saved.Page}).Collect()
+	require.NoError(t, err)
+	assertSameRecords(t, records, append(first, rest...))
 }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -42,6 +43,12 @@ func Policy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	case err == nil:
 		return Retryable(resp.StatusCode), nil
 	case resp != nil:
+		// The client gave up on the answer itself (too many redirects):
+		// another try would end the same way.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			return false, nil
+		}
 		// The answer came but reading it failed: try again only when the
 		// body was cut short, not when it was read whole and is wrong.
 		var netErr net.Error
@@ -69,17 +76,25 @@ func Backoff(notify func(wait time.Duration, attempt int, resp *http.Response)) 
 	}
 }
 
-// Jitter picks a wait uniformly in [min, min(max, min·2^attempt)].
+// MaxWait bounds the backoff wait a client may be configured with.
+const MaxWait = time.Hour
+
+// Jitter picks a wait uniformly in [min, min(max, min·2^attempt)], for
+// 0 <= min <= max; any other bounds are first clamped into [0, MaxWait].
 func Jitter(min, max time.Duration, attempt int) time.Duration {
+	min, max = clamp(min), clamp(max)
 	ceiling := max
-	if attempt < 62 && min > 0 && min<<attempt > 0 && min<<attempt < max {
+	if attempt >= 0 && attempt < 62 && min > 0 && min<<attempt > 0 && min<<attempt < max {
 		ceiling = min << attempt
 	}
 	if ceiling <= min {
 		return min
 	}
-	return min + rand.N(ceiling-min+1)
+	return min + rand.N(ceiling-min+1) // no overflow: both within MaxWait
 }
+
+// clamp bounds d to [0, MaxWait].
+func clamp(d time.Duration) time.Duration { return min(max(d, 0), MaxWait) }
 
 // RetryAfter reads resp's Retry-After header as of now: delay seconds or an
 // HTTP date, capped at MaxRetryAfter, never negative.

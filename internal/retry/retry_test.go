@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -62,6 +64,12 @@ func TestJitterStaysInBounds(t *testing.T) {
 		}
 	}
 	assert.Equal(t, time.Duration(0), Jitter(0, 0, 3))
+	for attempt := range 70 { // extreme bounds are clamped, never an overflow or a panic
+		w := Jitter(0, time.Duration(math.MaxInt64), attempt)
+		assert.LessOrEqual(t, w, MaxWait)
+		assert.GreaterOrEqual(t, w, time.Duration(0))
+		assert.Equal(t, MaxWait, Jitter(time.Duration(math.MaxInt64), time.Duration(math.MaxInt64), attempt))
+	}
 	assert.Equal(t, 5*time.Millisecond, Jitter(5*time.Millisecond, 5*time.Millisecond, 3))
 }
 
@@ -87,6 +95,9 @@ func TestPolicy(t *testing.T) {
 	assert.True(t, got, "a body cut short is retried")
 	got, _ = Policy(ctx, resp, errors.New("invalid character '<'"))
 	assert.False(t, got, "a body read whole but wrong is not")
+	redirects := &url.Error{Op: "Get", URL: "https://api.example.com/v1", Err: errors.New("stopped after 10 redirects")}
+	got, _ = Policy(ctx, &http.Response{StatusCode: 302}, redirects)
+	assert.False(t, got, "a redirect loop is final, though *url.Error is a net.Error")
 	got, _ = Policy(ctx, nil, errors.New("connection reset by peer"))
 	assert.True(t, got, "connection errors are retried")
 
