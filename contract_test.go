@@ -42,8 +42,9 @@ import (
 
 // The descriptions, as copied from their publishers (see their README files).
 var (
-	twilioSpec = filepath.Join("testdata", "openapi", "twilio_supersim_v1.yaml")
-	koreSpec   = filepath.Join("testdata", "openapi", "kore", "kore_supersim_v1.yaml")
+	twilioSpec    = filepath.Join("testdata", "openapi", "twilio_supersim_v1.yaml")
+	koreSpec      = filepath.Join("testdata", "openapi", "kore", "kore_supersim_v1.yaml")
+	koreTokenSpec = filepath.Join("testdata", "openapi", "kore", "kore_token_api_v1.yaml")
 )
 
 // exampleCount is how many named examples both descriptions give for a
@@ -162,13 +163,15 @@ type exchange struct {
 	method, path string
 	query        url.Values
 	header       http.Header
+	form         url.Values // the form body of a POST (a token exchange)
 	status       int
 	body         string // kept for answers of 400 and above, to show Prism's reasons
 }
 
-// preferExample is an http.RoundTripper that asks Prism for a named example
-// (the Prefer header) and records every exchange.
-type preferExample struct {
+// recorder is the http.RoundTripper under the client: it asks Prism for a
+// named example of the UsageRecords answer (the Prefer header) and records
+// every exchange, token exchanges included.
+type recorder struct {
 	example string // "" sends no Prefer header
 	base    *http.Transport
 
@@ -176,22 +179,34 @@ type preferExample struct {
 	exchanges []exchange
 }
 
-func newPreferExample(t *testing.T, example string) *preferExample {
-	p := &preferExample{example: example, base: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(p.base.CloseIdleConnections)
-	return p
+func newRecorder(t *testing.T, example string) *recorder {
+	r := &recorder{example: example, base: http.DefaultTransport.(*http.Transport).Clone()}
+	t.Cleanup(r.base.CloseIdleConnections)
+	return r
 }
 
-func (p *preferExample) RoundTrip(req *http.Request) (*http.Response, error) {
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
-	if p.example != "" {
-		req.Header.Set("Prefer", "example="+p.example)
+	if r.example != "" && req.URL.Path == usageRecordsPath {
+		req.Header.Set("Prefer", "example="+r.example)
 	}
-	resp, err := p.base.RoundTrip(req)
+	x := exchange{method: req.Method, path: req.URL.Path, query: req.URL.Query(), header: req.Header.Clone()}
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if x.form, err = url.ParseQuery(string(body)); err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := r.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
-	x := exchange{method: req.Method, path: req.URL.Path, query: req.URL.Query(), header: req.Header, status: resp.StatusCode}
+	x.status = resp.StatusCode
 	if resp.StatusCode >= 400 {
 		body, readErr := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -201,31 +216,77 @@ func (p *preferExample) RoundTrip(req *http.Request) (*http.Response, error) {
 		x.body = string(body)
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	p.mu.Lock()
-	p.exchanges = append(p.exchanges, x)
-	p.mu.Unlock()
+	r.mu.Lock()
+	r.exchanges = append(r.exchanges, x)
+	r.mu.Unlock()
 	return resp, nil
 }
 
-func (p *preferExample) Exchanges() []exchange {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.exchanges)
+// Exchanges returns the exchanges with path, or all of them for "".
+func (r *recorder) Exchanges(path string) []exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []exchange
+	for _, x := range r.exchanges {
+		if path == "" || x.path == path {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
-// twilioClient returns a Twilio (HTTP Basic) client of Prism at base that
-// asks for example, and its recorder.
-func twilioClient(t *testing.T, base, example string) (*supersim.Client, *preferExample) {
+// The paths of the descriptions.
+const (
+	usageRecordsPath = "/v1/UsageRecords"
+	tokenPath        = "/v1/auth/token"
+)
+
+// twilioAccountSID is an Account SID of the form Twilio's description
+// wants. Prism checks only the form of credentials: Basic for Twilio, a
+// Bearer token for KORE (koreClientID and koreClientSecret are those of
+// kore_test.go).
+var twilioAccountSID = "AC" + strings.Repeat("a", 32)
+
+// newTwilioClient returns a Twilio (HTTP Basic) client of the API at base
+// that asks Prism for example, and its recorder.
+func newTwilioClient(t *testing.T, base, example string) (*supersim.Client, *recorder) {
 	t.Helper()
-	rt := newPreferExample(t, example)
+	rt := newRecorder(t, example)
 	client, err := supersim.NewClient(
-		supersim.WithCredentials("AC"+strings.Repeat("a", 32), testAuthToken),
+		supersim.WithCredentials(twilioAccountSID, testAuthToken),
 		supersim.WithBaseURL(base),
 		supersim.WithHTTPClient(&http.Client{Transport: rt}),
 		supersim.WithRetryWait(time.Millisecond, 10*time.Millisecond),
 	)
 	require.NoError(t, err)
 	return client, rt
+}
+
+// newKOREClient returns a KORE (OAuth 2.0 client credentials) client of the
+// API at base, with tokens from tokenURL, that asks Prism for example, and
+// its recorder.
+func newKOREClient(t *testing.T, base, tokenURL, example string) (*supersim.Client, *recorder) {
+	t.Helper()
+	rt := newRecorder(t, example)
+	client, err := supersim.NewClient(
+		supersim.WithKORE(koreClientID, koreClientSecret),
+		supersim.WithTokenURL(tokenURL),
+		supersim.WithBaseURL(base),
+		supersim.WithHTTPClient(&http.Client{Transport: rt}),
+		supersim.WithRetryWait(time.Millisecond, 10*time.Millisecond),
+	)
+	require.NoError(t, err)
+	return client, rt
+}
+
+// provider is what the checks common to both descriptions need to know.
+type provider struct {
+	examples    []specExample
+	maxPageSize int
+	newClient   func(t *testing.T, example string) (*supersim.Client, *recorder)
+	// checkAuth checks the credentials of a walk's exchanges: the API
+	// requests' Authorization header, and the token exchange if any.
+	checkAuth func(t *testing.T, rt *recorder)
 }
 
 // ---- the examples of a description ------------------------------------------
@@ -432,6 +493,10 @@ func wantMeta(m exampleMeta) supersim.PageMeta {
 // TestContractViewsCoverEveryField makes the field-for-field comparison
 // fail to compile or fail here when UsageRecord or PageMeta gain a field
 // that the views above do not carry.
+
+// TestContractViewsCoverEveryField makes the field-for-field comparison
+// fail here when UsageRecord or PageMeta gain a field that the views above
+// do not carry.
 func TestContractViewsCoverEveryField(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, 11, reflect.TypeFor[supersim.UsageRecord]().NumField(), "UsageRecord changed: extend recordView")
@@ -439,17 +504,18 @@ func TestContractViewsCoverEveryField(t *testing.T) {
 	assert.Equal(t, 7, reflect.TypeFor[supersim.PageMeta]().NumField(), "PageMeta changed: extend wantMeta")
 }
 
-// checkExamples walks every example of examples through a client made by
-// newClient (which asks Prism for that example) and compares each record
-// and the page meta, field for field, with the example as the description
-// has it.
-func checkExamples(t *testing.T, examples []specExample, newClient func(t *testing.T, example string) (*supersim.Client, *preferExample)) {
-	t.Helper()
-	require.Len(t, examples, exampleCount)
-	for _, ex := range examples {
+// ---- the checks common to both descriptions ---------------------------------
+
+// checkExamples walks every example of the description, each with a client
+// that asks Prism for it, and compares each record and the page meta, field
+// for field, with the example as the description has it. The query sent is
+// the one the description's parameter examples of that name make.
+func checkExamples(t *testing.T, p provider) {
+	require.Len(t, p.examples, exampleCount)
+	for _, ex := range p.examples {
 		t.Run(ex.name, func(t *testing.T) {
 			t.Parallel()
-			client, rt := newClient(t, ex.name)
+			client, rt := p.newClient(t, ex.name)
 			it := client.ListUsageRecords(context.Background(), optionsFor(t, ex.query))
 			defer it.Stop()
 			var got []recordView
@@ -458,11 +524,7 @@ func checkExamples(t *testing.T, examples []specExample, newClient func(t *testi
 				got = append(got, viewOf(it.Value()))
 				metas = append(metas, it.Meta())
 			}
-			var apiErr *supersim.APIError
-			if errors.As(it.Err(), &apiErr) {
-				t.Logf("Prism answered: %+v", rt.Exchanges())
-			}
-			require.NoError(t, it.Err())
+			require.NoError(t, it.Err(), "exchanges: %+v", rt.Exchanges(""))
 
 			want := make([]recordView, len(ex.page.UsageRecords))
 			for i, rec := range ex.page.UsageRecords {
@@ -474,94 +536,19 @@ func checkExamples(t *testing.T, examples []specExample, newClient func(t *testi
 				assert.Equal(t, wantMeta(ex.page.Meta), m)
 			}
 
-			xs := rt.Exchanges()
+			xs := rt.Exchanges(usageRecordsPath)
 			require.Len(t, xs, 1, "one page, one request")
+			assert.Equal(t, http.MethodGet, xs[0].method)
 			assert.Equal(t, http.StatusOK, xs[0].status)
-			assert.Equal(t, "/v1/UsageRecords", xs[0].path)
 			assert.Equal(t, ex.query, xs[0].query, "the query of the description's example")
+			p.checkAuth(t, rt)
 		})
 	}
-}
-
-// ---- Twilio -------------------------------------------------------------------
-
-func TestContractTwilio(t *testing.T) {
-	t.Parallel()
-	base := startPrism(t, twilioSpec)
-	examples := usageRecordsExamples(t, twilioSpec)
-
-	t.Run("Examples", func(t *testing.T) {
-		t.Parallel()
-		checkExamples(t, examples, func(t *testing.T, example string) (*supersim.Client, *preferExample) {
-			return twilioClient(t, base, example)
-		})
-	})
-
-	t.Run("EveryOptionAccepted", func(t *testing.T) {
-		t.Parallel()
-		checkAccepted(t, supersim.MaxPageSize, func(t *testing.T) (*supersim.Client, *preferExample) {
-			return twilioClient(t, base, "")
-		})
-	})
-
-	t.Run("PrismIsStrict", func(t *testing.T) {
-		t.Parallel()
-		// Without these refusals, "accepted" above would prove nothing.
-		assertRaw(t, base+"/v1/UsageRecords", basicHeader(), http.StatusOK)
-		assertRaw(t, base+"/v1/UsageRecords", nil, http.StatusUnauthorized)
-		assertRaw(t, base+"/v1/UsageRecords?PageSize=1001", basicHeader(), http.StatusUnprocessableEntity)
-		assertRaw(t, base+"/v1/UsageRecords?Network=HWnothex", basicHeader(), http.StatusUnprocessableEntity)
-		assertRaw(t, base+"/v1/UsageRecords?StartTime=2026-01-01", basicHeader(), http.StatusUnprocessableEntity)
-	})
-
-	t.Run("PageSizeOverMaxRefusedBeforeSending", func(t *testing.T) {
-		t.Parallel()
-		client, rt := twilioClient(t, base, "")
-		assertPageSizeRefused(t, client, rt, supersim.MaxPageSize+1)
-	})
-}
-
-// basicHeader is an Authorization header of Basic auth with test credentials.
-func basicHeader() http.Header {
-	req, _ := http.NewRequest(http.MethodGet, "http://x", nil)
-	req.SetBasicAuth("AC"+strings.Repeat("a", 32), testAuthToken)
-	return req.Header
-}
-
-// assertRaw sends a GET with net/http alone and checks the status.
-func assertRaw(t *testing.T, rawURL string, header http.Header, want int) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
-	require.NoError(t, err)
-	if header != nil {
-		req.Header = header.Clone()
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	require.NoError(t, err)
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.NoError(t, err)
-	assert.Equal(t, want, resp.StatusCode, "GET %s: %s", rawURL, body)
-}
-
-// assertPageSizeRefused checks that the SDK refuses pageSize with a
-// *ValidationError for PageSize and sends nothing.
-func assertPageSizeRefused(t *testing.T, client *supersim.Client, rt *preferExample, pageSize int) {
-	t.Helper()
-	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: pageSize})
-	defer it.Stop()
-	assert.False(t, it.Next())
-	var verr *supersim.ValidationError
-	require.ErrorAs(t, it.Err(), &verr)
-	assert.Equal(t, "PageSize", verr.Field)
-	assert.Empty(t, rt.Exchanges(), "nothing may be sent")
 }
 
 // acceptedCases are option sets that together use every option and every
-// value of Group and Granularity; the description must accept what the SDK
-// sends for each.
+// value of Group and Granularity, and some edges; the description must
+// accept what the SDK sends for each, unless the SDK refuses it.
 func acceptedCases(maxPageSize int) map[string]supersim.ListUsageRecordsOptions {
 	paris := time.FixedZone("CET", 3600)
 	start := time.Date(2026, 3, 1, 1, 0, 0, 0, paris) // 00:00 UTC
@@ -601,23 +588,23 @@ func acceptedCases(maxPageSize int) map[string]supersim.ListUsageRecordsOptions 
 	return cases
 }
 
-// checkAccepted sends each accepted case (or has the SDK refuse it before
-// sending) and fails on any 4xx from Prism: what the SDK lets through, the
-// description must accept.
-func checkAccepted(t *testing.T, maxPageSize int, newClient func(t *testing.T) (*supersim.Client, *preferExample)) {
-	for name, o := range acceptedCases(maxPageSize) {
+// checkAccepted walks each accepted case and fails on any 4xx from Prism:
+// what the SDK lets through, the description must accept. A case the SDK
+// refuses must send nothing.
+func checkAccepted(t *testing.T, p provider) {
+	for name, o := range acceptedCases(p.maxPageSize) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			client, rt := newClient(t)
+			client, rt := p.newClient(t, "")
 			it := client.ListUsageRecords(context.Background(), &o)
 			defer it.Stop()
 			_, err := it.Collect()
 			var verr *supersim.ValidationError
 			if errors.As(err, &verr) {
-				assert.Empty(t, rt.Exchanges(), "refused by the SDK, yet sent")
+				assert.Empty(t, rt.Exchanges(""), "refused by the SDK, yet sent")
 				return
 			}
-			xs := rt.Exchanges()
+			xs := rt.Exchanges(usageRecordsPath)
 			require.NotEmpty(t, xs)
 			for _, x := range xs {
 				assert.Less(t, x.status, 400, "the SDK sent %s?%s, which the description refuses: %s",
@@ -626,4 +613,162 @@ func checkAccepted(t *testing.T, maxPageSize int, newClient func(t *testing.T) (
 			assert.NoError(t, err)
 		})
 	}
+}
+
+// checkPageSizeRefused checks that the SDK refuses a PageSize one over the
+// provider's limit with a *ValidationError for PageSize, and sends nothing,
+// not even a token exchange.
+func checkPageSizeRefused(t *testing.T, p provider) {
+	client, rt := p.newClient(t, "")
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: p.maxPageSize + 1})
+	defer it.Stop()
+	assert.False(t, it.Next())
+	var verr *supersim.ValidationError
+	require.ErrorAs(t, it.Err(), &verr)
+	assert.Equal(t, "PageSize", verr.Field)
+	assert.Empty(t, rt.Exchanges(""), "nothing may be sent")
+}
+
+// checkCommon runs the checks common to both descriptions.
+func checkCommon(t *testing.T, p provider) {
+	t.Run("Examples", func(t *testing.T) {
+		t.Parallel()
+		checkExamples(t, p)
+	})
+	t.Run("EveryOptionAccepted", func(t *testing.T) {
+		t.Parallel()
+		checkAccepted(t, p)
+	})
+	t.Run("PageSizeOverLimitRefusedBeforeSending", func(t *testing.T) {
+		t.Parallel()
+		checkPageSizeRefused(t, p)
+	})
+}
+
+// checkPrismStrict checks, with requests sent raw, that Prism refuses what
+// the description refuses: without these refusals the other checks would
+// prove nothing.
+func checkPrismStrict(t *testing.T, api, authorization string, maxPageSize int) {
+	assertRaw(t, api, authorization, http.StatusOK)
+	assertRaw(t, api, "", http.StatusUnauthorized)
+	assertRaw(t, api+"?PageSize="+strconv.Itoa(maxPageSize), authorization, http.StatusOK)
+	assertRaw(t, api+"?PageSize="+strconv.Itoa(maxPageSize+1), authorization, http.StatusUnprocessableEntity)
+	assertRaw(t, api+"?Network=HWnothex", authorization, http.StatusUnprocessableEntity)
+	assertRaw(t, api+"?Group=Sim", authorization, http.StatusUnprocessableEntity)
+	assertRaw(t, api+"?StartTime=2026-01-01", authorization, http.StatusUnprocessableEntity)
+}
+
+// assertRaw sends a GET with net/http alone and checks the status.
+func assertRaw(t *testing.T, rawURL, authorization string, want int) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	require.NoError(t, err)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, want, resp.StatusCode, "GET %s: %s", rawURL, body)
+}
+
+// basicAuthorization is the Authorization value of the Twilio test
+// credentials.
+func basicAuthorization() string {
+	req := &http.Request{Header: http.Header{}}
+	req.SetBasicAuth(twilioAccountSID, testAuthToken)
+	return req.Header.Get("Authorization")
+}
+
+// ---- Twilio -------------------------------------------------------------------
+
+func TestContractTwilio(t *testing.T) {
+	t.Parallel()
+	base := startPrism(t, twilioSpec)
+	checkCommon(t, provider{
+		examples:    usageRecordsExamples(t, twilioSpec),
+		maxPageSize: supersim.MaxPageSize,
+		newClient: func(t *testing.T, example string) (*supersim.Client, *recorder) {
+			return newTwilioClient(t, base, example)
+		},
+		checkAuth: func(t *testing.T, rt *recorder) {
+			for _, x := range rt.Exchanges("") {
+				assert.Equal(t, usageRecordsPath, x.path, "a Twilio client talks to the API only")
+				assert.Equal(t, basicAuthorization(), x.header.Get("Authorization"))
+			}
+		},
+	})
+
+	t.Run("PrismIsStrict", func(t *testing.T) {
+		t.Parallel()
+		checkPrismStrict(t, base+usageRecordsPath, basicAuthorization(), supersim.MaxPageSize)
+	})
+}
+
+// ---- KORE ---------------------------------------------------------------------
+
+func TestContractKORE(t *testing.T) {
+	t.Parallel()
+	base := startPrism(t, koreSpec)
+	tokenURL := startPrism(t, koreTokenSpec) + tokenPath
+	token := exampleAccessToken(t)
+	checkCommon(t, provider{
+		examples:    usageRecordsExamples(t, koreSpec),
+		maxPageSize: supersim.MaxKOREPageSize,
+		newClient: func(t *testing.T, example string) (*supersim.Client, *recorder) {
+			return newKOREClient(t, base, tokenURL, example)
+		},
+		checkAuth: func(t *testing.T, rt *recorder) {
+			exchanges := rt.Exchanges(tokenPath)
+			require.Len(t, exchanges, 1, "one token exchange")
+			x := exchanges[0]
+			assert.Equal(t, http.MethodPost, x.method)
+			assert.Equal(t, http.StatusOK, x.status)
+			assert.Equal(t, url.Values{
+				"grant_type": {"client_credentials"}, "client_id": {koreClientID}, "client_secret": {koreClientSecret},
+			}, x.form, "the client credentials go in the form body")
+			assert.Empty(t, x.header.Get("Authorization"), "the token exchange carries no Authorization header")
+			for _, x := range rt.Exchanges(usageRecordsPath) {
+				assert.Equal(t, "Bearer "+token, x.header.Get("Authorization"), "the token Prism handed out")
+				assert.Empty(t, x.form)
+			}
+		},
+	})
+
+	t.Run("BasicAuthRefused", func(t *testing.T) {
+		t.Parallel()
+		client, rt := newTwilioClient(t, base, "")
+		it := client.ListUsageRecords(context.Background(), nil)
+		defer it.Stop()
+		assert.False(t, it.Next())
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, it.Err(), &apiErr)
+		assert.Equal(t, http.StatusUnauthorized, apiErr.Status)
+		assert.ErrorIs(t, it.Err(), supersim.ErrUnauthorized)
+		assertNoSecret(t, it.Err().Error())
+		assert.Len(t, rt.Exchanges(usageRecordsPath), 1, "a 401 to Basic auth is final")
+	})
+
+	t.Run("PrismIsStrict", func(t *testing.T) {
+		t.Parallel()
+		checkPrismStrict(t, base+usageRecordsPath, "Bearer "+token, supersim.MaxKOREPageSize)
+		assertRaw(t, base+usageRecordsPath, basicAuthorization(), http.StatusUnauthorized)
+	})
+}
+
+// exampleAccessToken is the access token of the token description's
+// example answer, which Prism hands out.
+func exampleAccessToken(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(koreTokenSpec)
+	require.NoError(t, err)
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal(raw, &doc))
+	token := yamlAt(t, &doc, "components", "schemas", "200GetToken", "properties", "access_token", "example").Value
+	require.NotEmpty(t, token)
+	return token
 }
