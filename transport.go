@@ -1,6 +1,7 @@
 package supersim
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,13 +86,35 @@ func (t *transport) retrying(cfg *config, hc *http.Client, onFailure retryableht
 // for it to read the OAuth error.
 func (t *transport) tokenClient(cfg *config, next http.RoundTripper) *http.Client {
 	noRedirects := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	hc := &http.Client{Transport: next, Timeout: DefaultTimeout, CheckRedirect: noRedirects}
+	hc := &http.Client{Transport: wholeAnswers{next}, Timeout: DefaultTimeout, CheckRedirect: noRedirects}
 	if cfg.httpClient != nil {
 		hc.Timeout = cfg.httpClient.Timeout
 	}
 	exchange := t.retrying(cfg, hc, retryablehttp.PassthroughErrorHandler).StandardClient()
 	exchange.CheckRedirect = noRedirects // the outer client is the one that would follow
 	return exchange
+}
+
+// maxTokenAnswer bounds the body of a token endpoint's answer.
+const maxTokenAnswer = 1 << 20
+
+// wholeAnswers reads each answer's body before handing it on, so that a
+// body cut short is a failed try, retried like a dropped connection,
+// rather than an error once the retries are behind.
+type wholeAnswers struct{ next http.RoundTripper }
+
+func (w wholeAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenAnswer))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // checkRetry is the retry policy of API requests: a failed token exchange

@@ -148,6 +148,13 @@ func (o *ListUsageRecordsOptions) Validate() error {
 	default:
 		bad("Granularity", "must be hour, day or all", string(o.Granularity))
 	}
+	checkYear := func(field string, t time.Time) {
+		if y := t.UTC().Year(); !t.IsZero() && (y < 0 || y > 9999) {
+			bad(field, "must be within the years 0000 to 9999 (RFC 3339)", t.UTC().String())
+		}
+	}
+	checkYear("StartTime", o.StartTime)
+	checkYear("EndTime", o.EndTime)
 	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
 		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
 	}

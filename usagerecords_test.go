@@ -44,6 +44,8 @@ func TestValidateRejectsEachBadField(t *testing.T) {
 		{"unknown granularity", supersim.ListUsageRecordsOptions{Granularity: "week"}, "Granularity"},
 		{"end before start", supersim.ListUsageRecordsOptions{StartTime: start, EndTime: start.Add(-time.Hour)}, "EndTime"},
 		{"end equals start", supersim.ListUsageRecordsOptions{StartTime: start, EndTime: start}, "EndTime"},
+		{"end past year 9999", supersim.ListUsageRecordsOptions{EndTime: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "EndTime"},
+		{"start before year 0", supersim.ListUsageRecordsOptions{StartTime: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}, "StartTime"},
 		{"page size too large", supersim.ListUsageRecordsOptions{PageSize: 1001}, "PageSize"},
 		{"page size negative", supersim.ListUsageRecordsOptions{PageSize: -1}, "PageSize"},
 		{"page negative", supersim.ListUsageRecordsOptions{Page: -1}, "Page"},

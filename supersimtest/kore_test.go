@@ -331,6 +331,7 @@ func TestKORETokenFaults(t *testing.T) {
 		{"429 then a token", []supersimtest.Fault{supersimtest.FaultStatus(429, 0, "")}, 2, nil},
 		{"dropped twice, then a token", []supersimtest.Fault{supersimtest.FaultDrop(), supersimtest.FaultDrop()}, 3, nil},
 		{"slow, then a token", []supersimtest.Fault{supersimtest.FaultLatency(10 * time.Millisecond)}, 1, nil},
+		{"cut mid-body, then a token", []supersimtest.Fault{supersimtest.FaultTruncate(10)}, 2, nil},
 		{"refused", []supersimtest.Fault{supersimtest.FaultStatus(401, 0, "")}, 1, func(t *testing.T, err error) {
 			require.ErrorIs(t, err, supersim.ErrUnauthorized)
 			var tokenErr *supersim.TokenError
