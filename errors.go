@@ -1,7 +1,6 @@
 package supersim
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,9 +130,11 @@ func newAPIError(resp *http.Response) *APIError {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Twilio-Request-Id")}
+	var forms []string
 	if req := resp.Request; req != nil {
 		e.Method, e.Path = req.Method, req.URL.Path
-		body = redactSent(body, req)
+		forms = sentSecrets(req)
+		body = []byte(redact(string(body), forms))
 	}
 	var twilio struct {
 		Code     int            `json:"code"`
@@ -142,7 +143,10 @@ func newAPIError(resp *http.Response) *APIError {
 		Details  map[string]any `json:"details"`
 	}
 	if json.Unmarshal(body, &twilio) == nil && (twilio.Code != 0 || twilio.Message != "") {
-		e.Code, e.Message, e.MoreInfo, e.Details = twilio.Code, twilio.Message, twilio.MoreInfo, twilio.Details
+		e.Code, e.Message, e.MoreInfo = twilio.Code, redact(twilio.Message, forms), redact(twilio.MoreInfo, forms)
+		if twilio.Details != nil { // JSON escapes can hide a secret from the cut above
+			e.Details = redactValue(twilio.Details, forms).(map[string]any)
+		}
 		return e
 	}
 	if loc, err := resp.Location(); err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -154,27 +158,19 @@ func newAPIError(resp *http.Response) *APIError {
 	return e
 }
 
-// redactSent cuts the Authorization header that req carried, and each of
-// its parts, out of body.
-func redactSent(body []byte, req *http.Request) []byte {
+// sentSecrets returns the forms of the Authorization header req carried,
+// and of each of its parts, for cutting out of what the server wrote back.
+func sentSecrets(req *http.Request) []string {
 	sent := req.Header.Get("Authorization")
 	if sent == "" {
-		return body
+		return nil
 	}
-	secrets := []string{sent}
-	scheme, credential, _ := strings.Cut(sent, " ")
-	secrets = append(secrets, credential)
-	if strings.EqualFold(scheme, "Basic") {
-		if user, password, ok := req.BasicAuth(); ok {
-			secrets = append(secrets, user+":"+password, password)
-		}
+	_, credential, _ := strings.Cut(sent, " ")
+	secrets := []string{sent, credential}
+	if user, password, ok := req.BasicAuth(); ok {
+		secrets = append(secrets, user+":"+password, password)
 	}
-	for _, secret := range secrets {
-		if len(secret) >= 4 { // never cut out a trivial string
-			body = bytes.ReplaceAll(body, []byte(secret), []byte("[redacted]"))
-		}
-	}
-	return body
+	return secretForms(secrets...)
 }
 
 // summarize describes a body that is not Twilio's JSON error.

@@ -160,10 +160,14 @@ func WithTokenURL(rawURL string) Option {
 }
 
 // WithTokenSource sends Bearer tokens from ts, which the caller manages
-// (golang.org/x/oauth2): a KORE client, as with [WithKORE], that asks ts
-// for a token before every request and again, once, when the API refuses
-// one. ts must be safe for concurrent use; wrap it in
-// oauth2.ReuseTokenSource to cache tokens.
+// (golang.org/x/oauth2): a KORE client, as with [WithKORE]. The Client asks
+// ts for a token on the first request, keeps it until shortly before its
+// Expiry (for ever without one), and asks again once for a request that the
+// API answered 401. ts need not cache tokens (the Client does; a caching
+// source would hand back the refused token), must be safe for concurrent
+// use, and should return promptly: a request waits for it only until its
+// own context ends. An error or a panic in ts ends the walk with a
+// [*TokenError] that wraps the error.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {

@@ -164,6 +164,9 @@ func lastAnswer(resp *http.Response, err error, tries int) (*http.Response, erro
 		}
 		return nil, tokenErr
 	}
+	if resp != nil && resp.Request != nil { // count a new token's second try too
+		tries = max(tries, triesOf(resp.Request.Context()).sent)
+	}
 	if apiErr, ok := err.(*APIError); ok {
 		apiErr.Attempts = tries
 		return nil, apiErr
@@ -194,11 +197,27 @@ func (t *transport) logRetry(wait time.Duration, attempt int, resp *http.Respons
 	t.logger.Warn("supersim: retrying request", attrs...)
 }
 
-// triesKey carries a per-request try counter through the context.
+// triesKey carries a request's *tries through the context.
 type triesKey struct{}
 
+// tries is what one request's tries have done so far. Tries of one request
+// run one after another, never at once.
+type tries struct {
+	sent      int  // HTTP requests sent, a new token's second try included
+	refreshed bool // the credentials were renewed after a 401 once already
+}
+
 func withTries(ctx context.Context) context.Context {
-	return context.WithValue(ctx, triesKey{}, new(int))
+	return context.WithValue(ctx, triesKey{}, new(tries))
+}
+
+// triesOf returns the tries of the request with context ctx, or a blank
+// record for a request that has none.
+func triesOf(ctx context.Context) *tries {
+	if t, ok := ctx.Value(triesKey{}).(*tries); ok {
+		return t
+	}
+	return new(tries)
 }
 
 // originTransport adds the SDK's headers to every try, and the credentials
@@ -219,7 +238,10 @@ func (o *originTransport) sameOrigin(u *url.URL) bool {
 // RoundTrip implements http.RoundTripper.
 func (o *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, out, err := o.send(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && o.sameOrigin(out.URL) && o.creds.refused(out) {
+	record := triesOf(req.Context())
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && o.sameOrigin(out.URL) &&
+		!record.refreshed && o.creds.refused(out) {
+		record.refreshed = true // once per request, whatever its tries
 		drain(resp)
 		resp, _, err = o.send(req)
 	}
@@ -238,11 +260,9 @@ func (o *originTransport) send(req *http.Request) (*http.Response, *http.Request
 			return nil, out, err
 		}
 	}
-	try := 1
-	if n, ok := req.Context().Value(triesKey{}).(*int); ok {
-		*n++
-		try = *n
-	}
+	record := triesOf(req.Context())
+	record.sent++
+	try := record.sent
 	start := time.Now()
 	resp, err := o.next.RoundTrip(out)
 	if !o.logger.Enabled(req.Context(), slog.LevelDebug) {
