@@ -514,8 +514,10 @@ func TestTokenRefusalNeverQuotesTheSecretInAnyForm(t *testing.T) {
 	echoes := map[string]func(form url.Values) string{
 		"raw":         func(f url.Values) string { return "bad secret " + f.Get("client_secret") },
 		"url-encoded": func(f url.Values) string { return "got client_secret=" + url.QueryEscape(f.Get("client_secret")) },
-		"base64":      func(f url.Values) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(koreClientID+":"+secret)) },
-		"at the cut":  func(f url.Values) string { return strings.Repeat("x", 295) + " " + f.Get("client_secret") },
+		"base64": func(f url.Values) string {
+			return "Basic " + base64.StdEncoding.EncodeToString([]byte(koreClientID+":"+secret))
+		},
+		"at the cut": func(f url.Values) string { return strings.Repeat("x", 295) + " " + f.Get("client_secret") },
 	}
 	for name, echo := range echoes {
 		k := newKOREAPI(t, 3600, makeRecords(1))
