@@ -140,12 +140,14 @@ func newPageReader(body io.Reader) *pageReader {
 var errPageTooLarge = fmt.Errorf("a page is over the %d-byte limit", maxPageBytes)
 
 // limitedBody reads at most left bytes from r, then fails with
-// errPageTooLarge (not io.EOF: a page cut there is no page).
+// errPageTooLarge rather than io.EOF, so that a page too large is not taken
+// for one cut short (which would be tried again).
 type limitedBody struct {
 	r    io.Reader
 	left int64
 }
 
+// Read implements io.Reader.
 func (l *limitedBody) Read(p []byte) (int, error) {
 	if l.left <= 0 {
 		return 0, errPageTooLarge
