@@ -3,7 +3,7 @@ module github.com/supersimkit/supersim
 go 1.24.0
 
 require (
-	github.com/goccy/go-json v0.10.5
+	github.com/go-json-experiment/json v0.0.0-20250725192818-e39067aee2d2
 	github.com/google/go-querystring v1.2.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/schollz/progressbar/v3 v3.19.0
