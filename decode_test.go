@@ -263,3 +263,10 @@ func TestDecodeBoundsTheDigitsOfAnAmount(t *testing.T) {
 		assert.Less(t, len(err.Error()), 300, "the error does not quote the whole amount")
 	}
 }
+
+// usageRecordsPage is one page as the API sends it, for encoding/json: the
+// reference the decoder is compared with.
+type usageRecordsPage struct {
+	UsageRecords []UsageRecord `json:"usage_records"`
+	Meta         PageMeta      `json:"meta"`
+}

@@ -27,7 +27,9 @@ var (
 	ErrServer = errors.New("supersim: server error")
 
 	// ErrInvalidResponse wraps a 2xx answer the SDK cannot read: malformed
-	// or truncated JSON, a wrong "key", a bad next_page_url.
+	// or truncated JSON, invalid UTF-8, a name twice in one object or in
+	// another case, an integer beyond int64, an amount over 100 digits, a
+	// wrong "key", a bad next_page_url.
 	ErrInvalidResponse = errors.New("supersim: invalid response")
 	// ErrPagingLoop is returned when the server hands out the same next page
 	// again, or keeps pointing onward from empty pages: a walk that would

@@ -223,12 +223,6 @@ type Period struct {
 	EndTime   time.Time `json:"end_time"`
 }
 
-// usageRecordsPage is one page as the API sends it.
-type usageRecordsPage struct {
-	UsageRecords []UsageRecord `json:"usage_records"`
-	Meta         PageMeta      `json:"meta"`
-}
-
 // List returns an iterator over the usage records that opts select; nil
 // opts list with the server's defaults. Invalid options make the first Next
 // return false with the *ValidationError(s) in Err, and nothing is sent.
