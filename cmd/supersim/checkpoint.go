@@ -13,14 +13,16 @@ import (
 	"github.com/supersimkit/supersim"
 )
 
-// checkpointVersion is the version of the checkpoint file's format.
-const checkpointVersion = 1
+// checkpointVersion is the version of the checkpoint file's format: 2
+// since the output is written as FILE.partial until complete.
+const checkpointVersion = 2
 
-// checkpoint is where an export stands: how much of its output is whole
-// and where the API's next page starts. It is saved after the output's
-// data is written and synced, so the output is never shorter than the
-// checkpoint says; a resumed export cuts the output back to OutputBytes and
-// goes on from Next: nothing lost, nothing repeated.
+// checkpoint is where an export stands: how much of its output (FILE.partial
+// until the export is complete) is whole and where the API's next page
+// starts. It is saved after the output's data is written and synced, so the
+// output is never shorter than the checkpoint says; a resumed export cuts
+// the output back to OutputBytes and goes on from Next: nothing lost,
+// nothing repeated.
 type checkpoint struct {
 	Version     int               `json:"version"`
 	Query       map[string]string `json:"query"`        // the flags that shape the output, resolved
@@ -37,13 +39,15 @@ type position struct {
 }
 
 // loadCheckpoint reads the checkpoint at path; nil when there is none yet.
+// A file it cannot read is an outputError; one that is not a checkpoint of
+// this version, a usage error.
 func loadCheckpoint(path string) (*checkpoint, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, failedOutput(err)
 	}
 	var c checkpoint
 	if err := json.Unmarshal(data, &c); err != nil || c.Version != checkpointVersion || c.Query == nil {
@@ -61,7 +65,7 @@ func (c *checkpoint) save(path string) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(dir, filepath.Base(path)+tempPattern)
 	if err != nil {
 		return err
 	}
@@ -79,11 +83,33 @@ func (c *checkpoint) save(path string) error {
 	if err != nil {
 		return fmt.Errorf("saving the checkpoint: %w", err)
 	}
-	if d, err := os.Open(dir); err == nil { // make the rename itself durable
-		d.Sync()
-		d.Close()
-	}
+	syncDir(dir) // make the rename itself durable
 	return nil
+}
+
+// tempPattern is what os.CreateTemp makes of the name of a checkpoint's
+// temporary file: the checkpoint's name, "." and digits, ".tmp".
+const tempPattern = ".*.tmp"
+
+// removeStaleTemps removes the temporary files that saving the checkpoint
+// at path leaves when the process is killed between creating and renaming
+// one (run before this run saves any).
+func removeStaleTemps(path string) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, entry := range entries {
+		rest, isOurs := strings.CutPrefix(entry.Name(), base+".")
+		digits, isTemp := strings.CutSuffix(rest, ".tmp")
+		if isOurs && isTemp && digits != "" && strings.Trim(digits, "0123456789") == "" && entry.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, entry.Name()))
+		}
+	}
 }
 
 // differences names the query settings in which c and query differ.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/supersimkit/supersim"
 )
@@ -15,13 +15,21 @@ import (
 // exportIntro is the first paragraph of "supersim export -help".
 const exportIntro = `Streams every usage record of a query, as CSV (a header line, then one row
 per record) or JSON Lines (one record per line, in the API's shape), to
-stdout or -o FILE. Records reach the output a page at a time, in one write
-each, so a killed export never ends in half a record. With -checkpoint FILE
-the export saves where it stands after every page (output synced first) and
-the same command resumes an interrupted export (Ctrl-C, a crash, an API
-failure) where it stopped: nothing lost, nothing repeated. A checkpointed
-export walks its pages in one sequence (-concurrency does not apply), so
-its range must fit in one request (31 days for hour buckets or -group sim).
+stdout or -o FILE.
+
+A killed export never leaves a record cut in half: -o FILE is written as
+FILE.partial and renamed to FILE once complete, so FILE is a complete export
+or not there; stdout gets whole records in writes a pipe takes whole.
+Without -checkpoint a failed export removes FILE.partial.
+
+With -checkpoint FILE the export saves where it stands after every page
+(output synced first) and the same command resumes an interrupted export
+(Ctrl-C, kill, a crash, an API failure) where it stopped: nothing lost,
+nothing repeated. -start and -end not given come from the checkpoint. A
+checkpointed export walks its pages in one sequence (-concurrency does not
+apply), so its range must fit in one request (31 days for hour buckets or
+-group sim).
+
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
 terminal.
 `
@@ -32,13 +40,13 @@ var exportFormats = []string{"csv", "jsonl"}
 // export runs "supersim export".
 func (a *app) export(ctx context.Context, args []string) int {
 	q := newQueryFlags("export", exportIntro, exportFormats)
-	outPath := q.fs.String("o", "", "write to `FILE` instead of stdout")
+	outPath := q.fs.String("o", "", "write to `FILE` (as FILE.partial until complete) instead of stdout")
 	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page and resume from it (needs -o)")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
-	if *cpPath != "" && *outPath == "" {
-		return a.usageError(q, errors.New("-checkpoint needs -o FILE: an export to stdout cannot be resumed"))
+	if err := checkOutputFlags(*outPath, *cpPath); err != nil {
+		return a.setupFailed(q, err)
 	}
 	creds, opts, err := a.query(q)
 	if err != nil {
@@ -54,9 +62,9 @@ func (a *app) export(ctx context.Context, args []string) int {
 	defer release()
 	e, err := a.startExport(q, &opts, creds.provider, *outPath, *cpPath)
 	if err != nil {
-		return a.usageError(q, err)
+		return a.setupFailed(q, err)
 	}
-	defer e.close()
+	defer e.out.close()
 	if e.cp != nil && e.cp.Next == nil {
 		fmt.Fprintf(a.stderr, "supersim: the export to %s is already complete (%s); delete %s to export again\n", *outPath, plural(int(e.cp.Records), "record"), *cpPath)
 		return e.exitCode(a.stderr)
@@ -72,19 +80,54 @@ func (a *app) export(ctx context.Context, args []string) int {
 	}
 	if err := it.Err(); err != nil {
 		code := fail(ctx, a.stderr, err, creds)
-		if e.cp != nil {
-			fmt.Fprintf(a.stderr, "supersim: %s holds %s, all whole; run the same command to resume from %s\n", *outPath, plural(int(e.records), "record"), *cpPath)
-		}
+		e.abandon(a.stderr)
 		return code
 	}
 	if err := e.commitPage(nil); err != nil { // the end: whatever is left, and the checkpoint marked complete
 		return e.writeFailed(a.stderr, err)
 	}
-	if err := e.close(); err != nil {
+	if err := e.out.finish(); err != nil {
 		return e.writeFailed(a.stderr, err)
 	}
-	fmt.Fprintf(a.stderr, "supersim: exported %s (%s) to %s%s\n", plural(int(e.records), "record"), plural(int(e.pages), "page"), e.dest, e.thisRun())
+	fmt.Fprintf(a.stderr, "supersim: exported %s (%s) to %s%s\n", plural(int(e.records), "record"), plural(int(e.pages), "page"), e.out.name(), e.thisRun())
 	return e.exitCode(a.stderr)
+}
+
+// checkOutputFlags checks -o and -checkpoint before anything is read or
+// written: a checkpoint needs a regular file to resume, apart from itself.
+// -o naming a directory is an outputError (exit 1), like any output that
+// cannot be written.
+func checkOutputFlags(outPath, cpPath string) error {
+	if outPath == "" {
+		if cpPath != "" {
+			return errors.New("-checkpoint needs -o FILE: an export to stdout cannot be resumed")
+		}
+		return nil
+	}
+	device, err := inPlace(outPath)
+	switch {
+	case err != nil:
+		return err
+	case cpPath == "":
+		return nil
+	case device:
+		return fmt.Errorf("-checkpoint needs -o to name a regular file, and %s is not one: an export to it cannot be resumed", outPath)
+	case samePath(outPath, cpPath), samePath(resolvedPath(outPath)+partialSuffix, cpPath):
+		return fmt.Errorf("-o %s and -checkpoint %s name the same file: the checkpoint needs a file of its own", outPath, cpPath)
+	}
+	return nil
+}
+
+// setupFailed reports an export that could not start: exit 1 when the
+// output or the checkpoint could not be opened or written, else a usage
+// error.
+func (a *app) setupFailed(q *queryFlags, err error) int {
+	var failed *outputError
+	if errors.As(err, &failed) {
+		fmt.Fprintf(a.stderr, "supersim: writing the output failed: %v\n", err)
+		return exitAPIError
+	}
+	return a.usageError(q, err)
 }
 
 // checkpointConcurrency is the Concurrency of a checkpointed export: one
@@ -99,9 +142,7 @@ func (q *queryFlags) checkpointConcurrency(stderr io.Writer) int {
 
 // exporter writes an export's pages to its output and keeps its checkpoint.
 type exporter struct {
-	out    io.Writer
-	file   *os.File // the -o file; nil for stdout
-	dest   string   // the output's name for messages
+	out    *output
 	page   *pageBuffer
 	cpPath string
 	cp     *checkpoint // nil without -checkpoint
@@ -111,17 +152,16 @@ type exporter struct {
 	resumedRecords        int64 // records the output held when this run began
 }
 
-// startExport opens the output and the checkpoint. Without a checkpoint
-// (or with a new one) it starts the output afresh; with a checkpoint that
+// startExport opens the output and the checkpoint, removing the temporary
+// files a killed run may have left beside it. Without a checkpoint (or
+// with a new one) it starts the output afresh; with a checkpoint that
 // exists, it checks that it is for the same export, cuts the output back
-// to its whole part and sets opts to go on from there. Unless -start or
-// -end is given, a resumed export keeps the period it was started with.
+// to its whole part and sets opts to go on from there. Its errors are
+// outputErrors or usage errors; it leaves no output file behind on either.
 func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string) (*exporter, error) {
-	e := &exporter{out: a.stdout, dest: "stdout", page: newPageBuffer(q.format), cpPath: cpPath}
-	if outPath != "" {
-		e.dest = outPath
-	}
+	e := &exporter{page: newPageBuffer(q.format), cpPath: cpPath}
 	if cpPath != "" {
+		removeStaleTemps(cpPath)
 		cp, err := loadCheckpoint(cpPath)
 		if err != nil {
 			return nil, err
@@ -131,70 +171,69 @@ func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 		}
 		e.cp = &checkpoint{Version: checkpointVersion, Query: exportQuery(q, *opts, provider, outPath)}
 	}
-	if outPath != "" {
-		f, err := os.Create(outPath)
-		if err != nil {
-			return nil, err
-		}
-		e.file, e.out = f, f
-	}
-	if err := e.commit(e.page.header(), &position{}); err != nil {
-		e.close()
+	out, err := createOutput(a.stdout, outPath)
+	if err != nil {
 		return nil, err
+	}
+	e.out = out
+	header := e.page.header()
+	if err := e.commit(header, []int{len(header)}, &position{}); err != nil {
+		out.discard()
+		return nil, failedOutput(err)
 	}
 	return e, nil
 }
 
-// resume takes up the export that cp describes.
+// resume takes up the export that cp describes. -start and -end that are
+// not given come from the checkpoint, so that the same command resumes
+// the same period whenever it runs.
 func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath string, cp *checkpoint) error {
-	if !q.isSet("start") && !q.isSet("end") {
-		start, errStart := parseTime("start", cp.Query["start"])
-		end, errEnd := parseTime("end", cp.Query["end"])
-		if err := errors.Join(errStart, errEnd); err != nil {
+	for _, t := range []struct {
+		flag string
+		time *time.Time
+	}{{"start", &opts.StartTime}, {"end", &opts.EndTime}} {
+		if q.isSet(t.flag) {
+			continue
+		}
+		saved, err := parseTime(t.flag, cp.Query[t.flag])
+		if err != nil {
 			return fmt.Errorf("checkpoint %s: %w", e.cpPath, err)
 		}
-		opts.StartTime, opts.EndTime = start, end
+		*t.time = saved
 	}
 	if diffs := cp.differences(exportQuery(q, *opts, provider, outPath)); len(diffs) > 0 {
 		return mismatch(e.cpPath, diffs)
 	}
-	f, err := os.OpenFile(outPath, os.O_WRONLY, 0)
+	e.cp = cp
+	e.bytes, e.records, e.pages, e.resumedRecords = cp.OutputBytes, cp.Records, cp.Pages, cp.Records
+	if cp.Next == nil {
+		// Complete; a run killed between saving this and renaming
+		// FILE.partial over FILE left the rename to do.
+		e.out = &output{path: outPath, partial: resolvedPath(outPath) + partialSuffix}
+		if _, err := os.Stat(e.out.partial); err == nil {
+			return failedOutput(e.out.finish())
+		}
+		return nil
+	}
+	out, err := reopenOutput(outPath, cp.OutputBytes)
+	var failed *outputError
+	if err != nil && !errors.As(err, &failed) {
+		err = fmt.Errorf("resuming from %s: %w; delete the checkpoint to start over", e.cpPath, err)
+	}
 	if err != nil {
-		return fmt.Errorf("resuming from %s: %w; delete the checkpoint to start over", e.cpPath, err)
-	}
-	info, err := f.Stat()
-	if err == nil && info.Size() < cp.OutputBytes {
-		err = fmt.Errorf("%s has %d bytes, fewer than the %d the checkpoint %s counts: it was changed since; delete the checkpoint to start over",
-			outPath, info.Size(), cp.OutputBytes, e.cpPath)
-	}
-	if err == nil {
-		err = f.Truncate(cp.OutputBytes) // drop whatever followed the last whole page
-	}
-	if err == nil {
-		_, err = f.Seek(cp.OutputBytes, io.SeekStart)
-	}
-	if err != nil {
-		f.Close()
 		return err
 	}
-	e.file, e.out, e.cp = f, f, cp
-	e.bytes, e.records, e.pages, e.resumedRecords = cp.OutputBytes, cp.Records, cp.Pages, cp.Records
-	if cp.Next != nil {
-		cp.Next.resumeFrom(opts)
-	}
+	e.out = out
+	cp.Next.resumeFrom(opts)
 	return nil
 }
 
 // exportQuery is what a checkpoint must agree on to be resumed: every
 // flag that shapes the output, resolved (the period in RFC 3339), and the
-// output's absolute path.
+// output's path, resolved.
 func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider, outPath string) map[string]string {
-	abs, err := filepath.Abs(outPath)
-	if err != nil {
-		abs = outPath
-	}
 	return map[string]string{
-		"provider": provider, "o": abs, "format": q.format,
+		"provider": provider, "o": resolvedPath(outPath), "format": q.format,
 		"sim": opts.Sim, "fleet": opts.Fleet, "network": opts.Network, "country": opts.IsoCountry,
 		"group": string(opts.Group), "granularity": string(opts.Granularity),
 		"start": stamp(opts.StartTime), "end": stamp(opts.EndTime), "page-size": strconv.Itoa(opts.PageSize),
@@ -223,23 +262,20 @@ func (e *exporter) drain(it *supersim.Iterator[supersim.UsageRecord], progress *
 // checkpoint with next, the position of the page that follows (nil when
 // none does).
 func (e *exporter) commitPage(next *position) error {
-	data, err := e.page.take()
-	if err != nil {
-		return err
-	}
+	data, ends := e.page.take()
 	if e.pending > 0 {
 		e.pages++
 	}
 	e.records += e.pending
 	e.pending = 0
-	return e.commit(data, next)
+	return e.commit(data, ends, next)
 }
 
-// commit writes data in one write, and with a checkpoint syncs the output
-// and then saves where it stands.
-func (e *exporter) commit(data []byte, next *position) error {
+// commit writes data, records ending at ends, and with a checkpoint syncs
+// the output and then saves where it stands.
+func (e *exporter) commit(data []byte, ends []int, next *position) error {
 	if len(data) > 0 {
-		n, err := e.out.Write(data)
+		n, err := e.out.write(data, ends)
 		e.bytes += int64(n)
 		if err != nil {
 			return err
@@ -248,17 +284,35 @@ func (e *exporter) commit(data []byte, next *position) error {
 	if e.cp == nil {
 		return nil
 	}
-	if err := e.file.Sync(); err != nil {
+	if err := e.out.sync(); err != nil {
 		return err
 	}
 	e.cp.OutputBytes, e.cp.Records, e.cp.Pages, e.cp.Next = e.bytes, e.records, e.pages, next
 	return e.cp.save(e.cpPath)
 }
 
-// writeFailed reports a failed write of the output or the checkpoint.
+// writeFailed reports a failed write of the output or the checkpoint
+// during the export.
 func (e *exporter) writeFailed(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "supersim: writing %s: %v\n", e.dest, err)
+	fmt.Fprintf(stderr, "supersim: writing the output failed: %s: %v\n", e.out.working(), err)
+	e.abandon(stderr)
 	return exitAPIError
+}
+
+// abandon leaves an export that did not complete: with a checkpoint, its
+// FILE.partial for the next run; without, FILE.partial removed, as
+// nothing can go on from it.
+func (e *exporter) abandon(stderr io.Writer) {
+	if e.cp != nil {
+		e.out.close()
+		fmt.Fprintf(stderr, "supersim: the checkpoint counts %s in %s; run the same command to resume from %s\n",
+			plural(int(e.cp.Records), "record"), e.out.working(), e.cpPath)
+		return
+	}
+	e.out.discard()
+	if e.out.partial != "" {
+		fmt.Fprintf(stderr, "supersim: %s not written (rerun with -checkpoint FILE to make a long export resumable)\n", e.out.path)
+	}
 }
 
 // thisRun says how many of the records this run wrote, when it resumed.
@@ -277,14 +331,4 @@ func (e *exporter) exitCode(stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "supersim: warning: nothing matched: no usage records in this period for these filters")
 	return exitNoMatch
-}
-
-// close closes the output file, if any and not yet closed.
-func (e *exporter) close() error {
-	if e.file == nil {
-		return nil
-	}
-	f := e.file
-	e.file = nil
-	return f.Close()
 }

@@ -104,18 +104,19 @@ func TestExportCheckpointResumesAfterAnAPIFailure(t *testing.T) {
 			failed := runCmd(t, twilioEnv(), exportArgs(g, format, out, cp)...)
 			require.Equal(t, exitAPIError, failed.code, failed.stderr)
 			assert.Contains(t, failed.stderr, "Injected by the test")
-			assert.Contains(t, failed.stderr, out+" holds 100 records, all whole; run the same command to resume from "+cp)
+			assert.Contains(t, failed.stderr, "the checkpoint counts 100 records in "+out+".partial; run the same command to resume from "+cp)
 			saved := readCheckpoint(t, cp)
 			assert.Equal(t, int64(100), saved.Records)
 			assert.Equal(t, int64(2), saved.Pages)
 			require.NotNil(t, saved.Next)
 			assert.Equal(t, 2, saved.Next.Page)
-			got, err := os.ReadFile(out)
+			assert.NoFileExists(t, out, "FILE only once complete")
+			got, err := os.ReadFile(out + ".partial")
 			require.NoError(t, err)
 			assert.Equal(t, string(want[:saved.OutputBytes]), string(got), "whole pages, as in a clean export")
 
 			// A crash mid-write would leave a piece of a record: resuming cuts it off.
-			f, err := os.OpenFile(out, os.O_APPEND|os.O_WRONLY, 0)
+			f, err := os.OpenFile(out+".partial", os.O_APPEND|os.O_WRONLY, 0)
 			require.NoError(t, err)
 			_, err = f.WriteString(`AC00000000000000000000000000000000,HSbad`)
 			require.NoError(t, err)
@@ -128,6 +129,7 @@ func TestExportCheckpointResumesAfterAnAPIFailure(t *testing.T) {
 			got, err = os.ReadFile(out)
 			require.NoError(t, err)
 			assert.Equal(t, string(want), string(got), "nothing lost, nothing repeated")
+			assert.NoFileExists(t, out+".partial", "renamed")
 			asked := g.queries()
 			require.Len(t, asked, 4, "pages 3 to 6 only")
 			assert.Equal(t, "2", asked[0].Get("Page"))
@@ -147,32 +149,40 @@ func TestExportCheckpointResumesAfterAnAPIFailure(t *testing.T) {
 	}
 }
 
+// TestExportResumeKeepsThePeriodItStartedWith resumes a day later, when
+// the default period has moved: -start and -end not given come from the
+// checkpoint, with neither given or only -start.
 func TestExportResumeKeepsThePeriodItStartedWith(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	g := newGate(t, srv)
-	dir := t.TempDir()
-	args := func(out, cp string) []string {
-		return []string{"export", "-base-url", g.URL, "-group", "fleet", "-granularity", "day", "-page-size", "20", "-o", out, "-checkpoint", cp}
+	for _, given := range [][]string{nil, {"-start", "2026-06-10"}} {
+		t.Run(strings.Join(given, " "), func(t *testing.T) {
+			t.Parallel()
+			g := newGate(t, srv)
+			dir := t.TempDir()
+			args := func(out, cp string) []string {
+				return append([]string{"export", "-base-url", g.URL, "-group", "fleet", "-granularity", "day", "-page-size", "10",
+					"-o", out, "-checkpoint", cp}, given...)
+			}
+			clean := runCmd(t, twilioEnv(), args(filepath.Join(dir, "clean"), filepath.Join(dir, "clean.json"))...)
+			require.Equal(t, exitOK, clean.code, clean.stderr)
+
+			g.set(2, 0)
+			out, cp := filepath.Join(dir, "out"), filepath.Join(dir, "cp.json")
+			require.Equal(t, exitAPIError, runCmd(t, twilioEnv(), args(out, cp)...).code)
+
+			g.set(0, 0)
+			var stdout, stderr strings.Builder
+			a := &app{stdout: &stdout, stderr: &stderr, env: twilioEnv(), now: func() time.Time { return fixedNow.Add(24 * time.Hour) }}
+			require.Equal(t, exitOK, a.run(t.Context(), args(out, cp)), stderr.String())
+			want, err := os.ReadFile(filepath.Join(dir, "clean"))
+			require.NoError(t, err)
+			got, err := os.ReadFile(out)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got))
+			assert.Equal(t, "2026-06-15T00:00:00Z", readCheckpoint(t, cp).Query["end"])
+		})
 	}
-	clean := runCmd(t, twilioEnv(), args(filepath.Join(dir, "clean"), filepath.Join(dir, "clean.json"))...)
-	require.Equal(t, exitOK, clean.code, clean.stderr)
-
-	g.set(2, 0)
-	out, cp := filepath.Join(dir, "out"), filepath.Join(dir, "cp.json")
-	require.Equal(t, exitAPIError, runCmd(t, twilioEnv(), args(out, cp)...).code)
-
-	// A day later the default period has moved; the resumed export has not.
-	g.set(0, 0)
-	var stdout, stderr strings.Builder
-	a := &app{stdout: &stdout, stderr: &stderr, env: twilioEnv(), now: func() time.Time { return fixedNow.Add(24 * time.Hour) }}
-	require.Equal(t, exitOK, a.run(t.Context(), args(out, cp)), stderr.String())
-	want, err := os.ReadFile(filepath.Join(dir, "clean"))
-	require.NoError(t, err)
-	got, err := os.ReadFile(out)
-	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got))
-	assert.Equal(t, "2026-06-15T00:00:00Z", readCheckpoint(t, cp).Query["end"])
 }
 
 func TestExportCheckpointErrorsExit2(t *testing.T) {
@@ -183,7 +193,8 @@ func TestExportCheckpointErrorsExit2(t *testing.T) {
 	out, cp := filepath.Join(dir, "out"), filepath.Join(dir, "cp.json")
 	g.set(2, 0)
 	require.Equal(t, exitAPIError, runCmd(t, twilioEnv(), exportArgs(g, "csv", out, cp)...).code)
-	before, err := os.ReadFile(out)
+	partial := out + ".partial"
+	before, err := os.ReadFile(partial)
 	require.NoError(t, err)
 
 	other := func(flag, value string) []string {
@@ -211,13 +222,13 @@ func TestExportCheckpointErrorsExit2(t *testing.T) {
 		assert.Equal(t, exitUsage, r.code, tt.name)
 		assert.Contains(t, r.stderr, tt.want, tt.name)
 		assert.Empty(t, g.queries(), tt.name)
-		after, err := os.ReadFile(out)
+		after, err := os.ReadFile(partial)
 		require.NoError(t, err)
 		assert.Equal(t, before, after, "%s: the output is left alone", tt.name)
 	}
 
 	// An output shorter than the checkpoint counts was changed behind its back.
-	require.NoError(t, os.Truncate(out, int64(len(before)-1)))
+	require.NoError(t, os.Truncate(partial, int64(len(before)-1)))
 	r := runCmd(t, twilioEnv(), exportArgs(g, "csv", out, cp)...)
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "delete the checkpoint to start over")

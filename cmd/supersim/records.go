@@ -14,11 +14,11 @@ import (
 var exportCSVHeader = []string{"account_sid", "sim_sid", "fleet_sid", "network_sid", "iso_country",
 	"start_time", "end_time", "data_upload", "data_download", "data_total", "data_total_billed", "billed_unit"}
 
-// pageBuffer collects the encoded records of one page, so that they reach
-// the output in one write: a process killed at any moment leaves whole
-// records behind.
+// pageBuffer collects the encoded records of one page, and where each
+// ends, for the output to write whole records (see output.go).
 type pageBuffer struct {
 	buf  bytes.Buffer
+	ends []int         // the offset in buf after each record
 	csv  *csv.Writer   // for CSV
 	json *json.Encoder // for JSON Lines
 }
@@ -74,25 +74,30 @@ func orNull(s string) *string {
 // of JSON in the API's shape.
 func (p *pageBuffer) add(r supersim.UsageRecord) error {
 	if p.csv == nil {
-		return p.json.Encode(jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
-			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)})
+		if err := p.json.Encode(jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
+			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)}); err != nil {
+			return err
+		}
+		p.ends = append(p.ends, p.buf.Len())
+		return nil
 	}
-	return p.csv.Write([]string{r.AccountSID, r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry,
+	p.csv.Write([]string{r.AccountSID, r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry,
 		stamp(r.Period.StartTime), stamp(r.Period.EndTime),
 		strconv.FormatInt(r.DataUpload, 10), strconv.FormatInt(r.DataDownload, 10), strconv.FormatInt(r.DataTotal, 10),
 		r.DataTotalBilled.String(), r.BilledUnit})
+	p.csv.Flush()
+	if err := p.csv.Error(); err != nil {
+		return err
+	}
+	p.ends = append(p.ends, p.buf.Len())
+	return nil
 }
 
-// take returns the records added since the last take; the bytes are valid
-// until the next add.
-func (p *pageBuffer) take() ([]byte, error) {
-	if p.csv != nil {
-		p.csv.Flush()
-		if err := p.csv.Error(); err != nil {
-			return nil, err
-		}
-	}
-	data := p.buf.Bytes()
+// take returns the records added since the last take and where each ends;
+// both are valid until the next add.
+func (p *pageBuffer) take() (data []byte, ends []int) {
+	data, ends = p.buf.Bytes(), p.ends
 	p.buf.Reset()
-	return data, nil
+	p.ends = p.ends[:0]
+	return data, ends
 }
