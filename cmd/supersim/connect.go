@@ -9,19 +9,26 @@ import (
 )
 
 // query returns where q asks to read from and what, with the period
-// resolved against the clock. Its errors are usage errors.
+// resolved against the clock, and warns when the period reaches past now.
+// Its errors are usage errors.
 func (a *app) query(q *queryFlags) (*credentials, supersim.ListUsageRecordsOptions, error) {
 	creds, err := a.source(q)
 	if err != nil {
 		return nil, supersim.ListUsageRecordsOptions{}, err
 	}
-	opts, err := q.options(a.now(), creds)
+	now := a.now()
+	opts, err := q.options(now, creds)
+	if err == nil {
+		if warning := futureWarning(opts, now); warning != "" {
+			fmt.Fprintln(a.stderr, "supersim: "+warning)
+		}
+	}
 	return creds, opts, err
 }
 
 // source returns where q asks to read from: the demo for -demo, else the
-// first complete pair of credentials in the environment. Its errors are
-// usage errors.
+// first complete pair of credentials in the environment, warning on stderr
+// of the half-set pairs it ignored. Its errors are usage errors.
 func (a *app) source(q *queryFlags) (*credentials, error) {
 	if q.demo {
 		if q.baseURL != "" || q.tokenURL != "" {
@@ -30,10 +37,16 @@ func (a *app) source(q *queryFlags) (*credentials, error) {
 		return &demoCredentials, nil
 	}
 	creds, err := findCredentials(environment(a.env))
-	if err == nil && q.tokenURL != "" && creds.provider != "KORE" {
-		err = fmt.Errorf("-token-url is for KORE credentials; these are %s's (%s)", creds.provider, creds.pair.id)
+	if err != nil {
+		return nil, err
 	}
-	return creds, err
+	if q.tokenURL != "" && creds.provider != "KORE" {
+		return nil, fmt.Errorf("-token-url is for KORE credentials; these are %s's (%s)", creds.provider, creds.pair.id)
+	}
+	for _, warning := range creds.warnings {
+		fmt.Fprintln(a.stderr, "supersim: "+warning)
+	}
+	return creds, nil
 }
 
 // connect makes the client for creds: the built-in fake API with its demo

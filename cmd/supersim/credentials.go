@@ -31,6 +31,7 @@ type credentials struct {
 	pair        *credentialPair // nil for the demo
 	id, secret  string
 	maxPageSize int
+	warnings    []string // about the variables that were set and not read
 }
 
 // describe names the source for the stderr line and the report header,
@@ -58,29 +59,51 @@ func (e environment) get(key string) string {
 	return ""
 }
 
-// findCredentials returns the first complete pair of credentialPairs in env.
-// Without one, its error lists every pair it looked for and what is
-// missing, and any other TWILIO_ or KORE_ variable (a misspelling is the
-// likely cause), by name only.
+// findCredentials returns the first complete pair of credentialPairs in env,
+// with a warning for each pair that is half set (ignored, as in the SDK).
+// Without a complete pair, its error lists every pair it looked for and
+// what is missing. Both name any other TWILIO_ or KORE_ variable (a
+// misspelling is the likely cause), by name only.
 func findCredentials(env environment) (*credentials, error) {
+	var found *credentials
 	var b strings.Builder
 	b.WriteString("no credentials; looked for, in this order:")
+	var halves []string
 	for i := range credentialPairs {
 		p := &credentialPairs[i]
 		id, secret := env.get(p.id), env.get(p.secret)
 		state := "neither is set"
 		switch {
 		case id != "" && secret != "":
-			return &credentials{provider: p.provider, pair: p, id: id, secret: secret, maxPageSize: p.maxPageSize}, nil
+			if found == nil {
+				found = &credentials{provider: p.provider, pair: p, id: id, secret: secret, maxPageSize: p.maxPageSize}
+			}
+			continue
 		case id != "":
 			state = p.secret + " is not set"
 		case secret != "":
 			state = p.id + " is not set"
 		}
+		if id != "" || secret != "" {
+			halves = append(halves, fmt.Sprintf("%s and %s: %s", p.id, p.secret, state))
+		}
 		fmt.Fprintf(&b, "\n  %s and %s: %s", p.id, p.secret, state)
 	}
+	misspelled := ""
 	if unknown := unknownVariables(env); len(unknown) > 0 {
-		fmt.Fprintf(&b, "\nset but not read (misspelled?): %s", strings.Join(unknown, ", "))
+		misspelled = "set but not read (misspelled?): " + strings.Join(unknown, ", ")
+	}
+	if found != nil {
+		for _, half := range halves {
+			found.warnings = append(found.warnings, "warning: ignored half a pair of credentials, "+half)
+		}
+		if misspelled != "" && len(halves) > 0 {
+			found.warnings = append(found.warnings, "warning: "+misspelled)
+		}
+		return found, nil
+	}
+	if misspelled != "" {
+		b.WriteString("\n" + misspelled)
 	}
 	b.WriteString("\nSet one pair, or run with -demo for demo data.")
 	return nil, errors.New(b.String())

@@ -141,3 +141,26 @@ func TestDemoAndBaseURLDoNotGoTogether(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "-base-url and -token-url do not go with -demo")
 }
+
+// TestHalfSetPairsAreIgnoredWithAWarning reads KORE with a Twilio pair
+// whose token is misspelled: the run goes on with KORE and says which
+// half pair it ignored, by name only.
+func TestHalfSetPairsAreIgnoredWithAWarning(t *testing.T) {
+	t.Parallel()
+	srv := supersimtest.NewServer(supersimtest.WithKORE(), supersimtest.WithClock(clock))
+	t.Cleanup(srv.Close)
+	env := []string{"KORE_CLIENT_ID=" + supersimtest.ClientID, "KORE_CLIENT_SECRET=" + supersimtest.ClientSecret,
+		"TWILIO_ACCOUNT_SID=" + supersimtest.AccountSID, "TWILIO_AUTH_TOKN=" + supersimtest.AuthToken}
+	r := runCmd(t, env, "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL(), "-format", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "supersim: warning: ignored half a pair of credentials, TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: TWILIO_AUTH_TOKEN is not set\n")
+	assert.Contains(t, r.stderr, "supersim: warning: set but not read (misspelled?): TWILIO_AUTH_TOKN\n")
+	assert.Contains(t, r.stderr, "reading KORE, credentials from KORE_CLIENT_ID and KORE_CLIENT_SECRET")
+	assert.NotContains(t, r.stderr, supersimtest.AuthToken)
+	assert.NotContains(t, r.stderr, supersimtest.ClientSecret)
+
+	// A complete pair and nothing half set: no warning.
+	r = runCmd(t, env[:2], "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL(), "-format", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stderr, "warning")
+}

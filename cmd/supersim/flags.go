@@ -109,6 +109,9 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 	if opts.StartTime, opts.EndTime, err = q.period(now); err != nil {
 		return opts, err
 	}
+	if err := q.checkPeriod(opts, now); err != nil {
+		return opts, err
+	}
 	if !q.isSet("concurrency") && !windowed(opts) {
 		opts.Concurrency = 0 // the default applies where windows do; an explicit -concurrency goes to the SDK as given
 	}
@@ -124,44 +127,6 @@ func windowed(opts supersim.ListUsageRecordsOptions) bool {
 	hourOrDay := opts.Granularity == supersim.GranularityHour || opts.Granularity == supersim.GranularityDay
 	return hourOrDay && opts.StartTime.Equal(opts.StartTime.Truncate(24*time.Hour))
 }
-
-// period resolves -start and -end: by default the month of whole UTC days
-// before today.
-func (q *queryFlags) period(now time.Time) (start, end time.Time, err error) {
-	end = now.UTC().Truncate(24 * time.Hour)
-	if q.end != "" {
-		if end, err = parseTime("end", q.end); err != nil {
-			return start, end, err
-		}
-	}
-	start = end.AddDate(0, -1, 0)
-	if q.start != "" {
-		if start, err = parseTime("start", q.start); err != nil {
-			return start, end, err
-		}
-	}
-	if !start.Before(end) {
-		why := ""
-		if q.end == "" {
-			why = " (the default: the start of today, UTC)"
-		}
-		return start, end, fmt.Errorf("-start %s is not before -end %s%s", stamp(start), stamp(end), why)
-	}
-	return start, end, nil
-}
-
-// parseTime reads an RFC 3339 time or a YYYY-MM-DD date (UTC midnight).
-func parseTime(name, value string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339, time.DateOnly} {
-		if t, err := time.Parse(layout, value); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("-%s %q: want YYYY-MM-DD or RFC 3339 (2026-01-02T15:04:05Z)", name, value)
-}
-
-// stamp writes t in RFC 3339, UTC.
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // flagNames maps the SDK's wire names of options to the flags that set them.
 var flagNames = map[string]string{

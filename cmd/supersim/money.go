@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -64,22 +65,40 @@ func (b billed) isZero() bool {
 	return true
 }
 
-// String is the table's form: "113.558834 USD", several currencies joined
-// with " + ", "(pending)" for the amount billing has not priced yet, and
-// "0" when nothing was billed.
-func (b billed) String() string {
-	parts := []string{}
+// pendingUnit names, in the table, the amount billing has not priced yet.
+const pendingUnit = "(pending)"
+
+// unitWidth is the width of the widest unit of bs in the table.
+func unitWidth(bs ...billed) int {
+	width := 0
+	for _, b := range bs {
+		for currency := range b {
+			width = max(width, len(currency))
+			if currency == "" {
+				width = len(pendingUnit)
+			}
+		}
+	}
+	return width
+}
+
+// lines is the table's form: one line per currency, the amount and its
+// unit ("113.558834 USD", "0.5 (pending)"), and "0" when nothing was
+// billed. Units are padded to width, so that the amounts of lines
+// right-aligned in a column line up.
+func (b billed) lines(width int) []string {
+	out := []string{}
 	for _, a := range b.amounts() {
 		unit := a.Currency
 		if unit == "" {
-			unit = "(pending)"
+			unit = pendingUnit
 		}
-		parts = append(parts, a.Amount.String()+" "+unit)
+		out = append(out, fmt.Sprintf("%s %-*s", a.Amount, width, unit))
 	}
-	if len(parts) == 0 {
-		return "0"
+	if len(out) == 0 {
+		return []string{fmt.Sprintf("0 %*s", width, "")}
 	}
-	return strings.Join(parts, " + ")
+	return out
 }
 
 // columns is the CSV's form: the amounts and their currencies, each joined

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,9 +34,10 @@ func TestReportKeepsCurrenciesApart(t *testing.T) {
 
 	table := runCmd(t, twilioEnv(), args...)
 	require.Equal(t, exitOK, table.code, table.stderr)
-	assert.Contains(t, table.stdout, "1.50 EUR + 0.25 USD")
+	assert.Regexp(t, `\nHSbbbb…bbbb .* 1\.50 EUR\n +0\.25 USD\n`, table.stdout, "one line per currency")
 	assert.Contains(t, table.stdout, "0.15 USD\n")
-	assert.Contains(t, table.stdout, "1.50 EUR + 0.40 USD\n", "the total, per currency")
+	assert.Regexp(t, `\nTOTAL .* 1\.50 EUR\n +0\.40 USD\n`, table.stdout, "the total, per currency")
+	assert.Regexp(t, `\n2026-06-10 .* 1\.50 EUR\n +0\.40 USD\n`, table.stdout, "the day, per currency")
 	assertFits(t, table.stdout)
 
 	csvOut := runCmd(t, twilioEnv(), append(args, "-format", "csv")...)
@@ -55,19 +57,60 @@ func TestBilledAmounts(t *testing.T) {
 	t.Parallel()
 	d := supersim.MustParseDecimal
 	for _, tt := range []struct {
-		name             string
-		b                billed
-		text, amts, curs string
+		name       string
+		b          billed
+		lines      []string
+		amts, curs string
 	}{
-		{"nothing", billed{}, "0", "0", ""},
-		{"one currency", billed{"USD": d("1.25")}, "1.25 USD", "1.25", "USD"},
-		{"pending only", billed{"": d("0")}, "0 (pending)", "0", ""},
-		{"pending zero beside a currency", billed{"USD": d("1.25"), "": d("0")}, "1.25 USD", "1.25", "USD"},
-		{"pending amount beside currencies", billed{"USD": d("1"), "EUR": d("2"), "": d("0.5")}, "2 EUR + 1 USD + 0.5 (pending)", "2;1;0.5", "EUR;USD;"},
+		{"nothing", billed{}, []string{"0 "}, "0", ""},
+		{"one currency", billed{"USD": d("1.25")}, []string{"1.25 USD"}, "1.25", "USD"},
+		{"pending only", billed{"": d("0")}, []string{"0 (pending)"}, "0", ""},
+		{"pending zero beside a currency", billed{"USD": d("1.25"), "": d("0")}, []string{"1.25 USD      "}, "1.25", "USD"},
+		{"pending amount beside currencies", billed{"USD": d("1"), "EUR": d("2"), "": d("0.5")},
+			[]string{"2 EUR      ", "1 USD      ", "0.5 (pending)"}, "2;1;0.5", "EUR;USD;"},
 	} {
-		assert.Equal(t, tt.text, tt.b.String(), tt.name)
+		assert.Equal(t, tt.lines, tt.b.lines(unitWidth(tt.b)), "%s: units padded to one width", tt.name)
 		amts, curs := tt.b.columns()
 		assert.Equal(t, tt.amts, amts, tt.name)
 		assert.Equal(t, tt.curs, curs, tt.name)
+	}
+}
+
+// TestTableFits80ColumnsWithEveryCurrencyAndSIDFilters reads SIMs billed in
+// three currencies and pending, with large amounts, filtered by SIDs: the
+// table still fits 80 columns, each currency on a line of its own.
+func TestTableFits80ColumnsWithEveryCurrencyAndSIDFilters(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC)
+	fleet, network := "HF"+strings.Repeat("f", 32), "HW"+strings.Repeat("e", 32)
+	sims := []string{"HS" + strings.Repeat("a", 32), "HS" + strings.Repeat("b", 32), "HS" + strings.Repeat("a", 28) + "cccc", "HS" + strings.Repeat("1", 32)}
+	var samples []supersimtest.Sample
+	for hour := range 48 {
+		for i, sim := range sims {
+			currency := []string{"USD", "EUR", "", "GBP"}[(hour+i)%4]
+			amount := "0.000001"
+			if i == 3 {
+				amount = "123456.123456789"
+			}
+			samples = append(samples, supersimtest.Sample{Sim: sim, Fleet: fleet, Network: network, IsoCountry: "FR",
+				Hour: start.Add(time.Duration(hour) * time.Hour), Upload: 1 << 30, Download: 1 << 40,
+				Billed: supersim.MustParseDecimal(amount), Currency: currency})
+		}
+	}
+	srv := supersimtest.NewServer(supersimtest.WithClock(clock), supersimtest.WithSamples(samples))
+	t.Cleanup(srv.Close)
+	for _, args := range [][]string{
+		{"-group", "sim", "-top", "2"},
+		{"-group", "sim", "-granularity", "day"},
+		{"-group", "sim", "-granularity", "hour", "-fleet", fleet, "-network", network, "-sim", sims[3]},
+	} {
+		r := runCmd(t, twilioEnv(), append([]string{"usage", "-base-url", srv.URL, "-start", "2026-06-10", "-end", "2026-06-12"}, args...)...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assertFits(t, r.stdout)
+		assert.Contains(t, r.stdout, " GBP\n", "%v", args)
+		assert.Contains(t, r.stdout, " (pending)\n", "%v", args)
+		if slices.Contains(args, "-sim") {
+			assert.Contains(t, r.stdout, "Filters  sim HS1111…1111, fleet HFffff…ffff, network HWeeee…eeee\n")
+		}
 	}
 }

@@ -43,13 +43,14 @@ func (u *usage) merge(other usage) {
 	u.Billed.merge(other.Billed)
 }
 
-// header is what a report covers.
+// header is what a report covers, and when it was made.
 type header struct {
 	Provider    string // "Twilio", "KORE" or "demo"
 	Start, End  time.Time
 	Filters     []filter
 	Group       supersim.Group
 	Granularity supersim.Granularity
+	Now         time.Time // buckets after it are not there yet, the one around it is partial
 }
 
 // report sums records per group and per time bucket.
@@ -63,6 +64,7 @@ type report struct {
 // bucket is the usage of one hour or day, over every group.
 type bucket struct {
 	Start, End time.Time
+	Partial    bool // still in progress when the report was made
 	usage
 }
 
@@ -160,22 +162,25 @@ func (r *report) summarize(top int) summary {
 }
 
 // filledBuckets returns the buckets in time order, with a zero bucket for
-// every hour or day of the period that had no usage (the API leaves those
-// out), so that charts and rows show gaps as gaps.
+// every hour or day of the period up to now that had no usage (the API
+// leaves those out), so that charts and rows show gaps as gaps. The bucket
+// that holds now is marked partial; later ones are not there yet.
 func (r *report) filledBuckets() []bucket {
 	size := r.bucketSize()
 	if size == 0 {
 		return nil
 	}
 	all := maps.Clone(r.buckets)
-	for t := r.Start.Truncate(size); t.Before(r.End); t = t.Add(size) {
+	for t := r.Start.Truncate(size); t.Before(r.End) && t.Before(r.Now); t = t.Add(size) {
 		if all[t] == nil {
 			all[t] = &bucket{Start: t, End: t.Add(size), usage: usage{Billed: billed{}}}
 		}
 	}
 	out := make([]bucket, 0, len(all))
 	for _, t := range slices.SortedFunc(maps.Keys(all), time.Time.Compare) {
-		out = append(out, *all[t])
+		b := *all[t]
+		b.Partial = !b.Start.After(r.Now) && r.Now.Before(b.End)
+		out = append(out, b)
 	}
 	return out
 }

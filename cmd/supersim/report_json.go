@@ -48,6 +48,7 @@ type jsonOthers struct {
 
 type jsonBucket struct {
 	jsonPeriod
+	Partial bool `json:"partial,omitempty"` // still in progress when the report was made
 	jsonUsage
 }
 
@@ -68,7 +69,7 @@ func writeReportJSON(w io.Writer, s summary) error {
 		out.Others = &jsonOthers{Groups: s.NOthers, jsonUsage: toJSON(s.Others)}
 	}
 	for _, b := range s.Buckets {
-		out.Buckets = append(out.Buckets, jsonBucket{jsonPeriod{b.Start, b.End}, toJSON(b.usage)})
+		out.Buckets = append(out.Buckets, jsonBucket{jsonPeriod{b.Start, b.End}, b.Partial, toJSON(b.usage)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -17,7 +17,7 @@ const tableWidth = 80
 // fullSIDs prints SIDs whole instead of shortened.
 func writeTable(w io.Writer, s summary, fullSIDs bool) error {
 	bw := bufio.NewWriter(w)
-	writeHeader(bw, s.header)
+	writeHeader(bw, s.header, fullSIDs)
 	fmt.Fprintln(bw)
 
 	names := make([]string, len(s.Groups))
@@ -31,9 +31,10 @@ func writeTable(w io.Writer, s summary, fullSIDs bool) error {
 	if s.Group != "" {
 		title = strings.ToUpper(string(s.Group))
 	}
+	units := unitWidth(s.Total.Billed) // the total has every currency
 	rows := [][]string{{title, "UPLOAD", "DOWNLOAD", "TOTAL", "BILLED"}}
 	row := func(name string, u usage) []string {
-		return []string{name, humanBytes(u.Upload), humanBytes(u.Download), humanBytes(u.Total), u.Billed.String()}
+		return []string{name, humanBytes(u.Upload), humanBytes(u.Download), humanBytes(u.Total), strings.Join(u.Billed.lines(units), "\n")}
 	}
 	for i, g := range s.Groups {
 		rows = append(rows, row(names[i], g.usage))
@@ -48,17 +49,17 @@ func writeTable(w io.Writer, s summary, fullSIDs bool) error {
 	case len(s.Buckets) == 0:
 	case s.bucketSize() == time.Hour:
 		fmt.Fprintln(bw)
-		writeHourChart(bw, s.Buckets)
+		writeHourChart(bw, s.Buckets, s.Now)
 	default:
 		fmt.Fprintln(bw)
-		writeDayChart(bw, s.Buckets)
+		writeDayChart(bw, s.Buckets, s.Now)
 	}
 	return bw.Flush()
 }
 
-// writeHeader prints what the report covers: source, period, filters,
-// grouping and buckets.
-func writeHeader(w io.Writer, h header) {
+// writeHeader prints what the report covers: source, period, filters
+// (SIDs shortened unless fullSIDs), grouping and buckets.
+func writeHeader(w io.Writer, h header, fullSIDs bool) {
 	source := h.Provider
 	if source == demoCredentials.provider {
 		source = "demo data (built-in fake API)"
@@ -69,7 +70,11 @@ func writeHeader(w io.Writer, h header) {
 	if len(h.Filters) > 0 {
 		parts := make([]string, len(h.Filters))
 		for i, f := range h.Filters {
-			parts[i] = f.Name + " " + f.Value
+			value := f.Value
+			if !fullSIDs {
+				value = shortenSIDs([]string{value})[0]
+			}
+			parts[i] = f.Name + " " + value
 		}
 		filters = strings.Join(parts, ", ")
 	}
@@ -117,29 +122,45 @@ func othersLabel(s summary) string {
 }
 
 // writeColumns prints rows as aligned columns two spaces apart: the first
-// left-aligned, the others right-aligned. Widths count characters, not
+// left-aligned, the others right-aligned. A cell of several lines (split
+// at "\n") makes its row as many lines high. Widths count characters, not
 // bytes.
 func writeColumns(w io.Writer, rows [][]string) {
 	var widths []int
-	for _, r := range rows {
-		for i, cell := range r {
+	cells := make([][][]string, len(rows))
+	for r, row := range rows {
+		cells[r] = make([][]string, len(row))
+		for i, cell := range row {
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+			cells[r][i] = strings.Split(cell, "\n")
+			for _, line := range cells[r][i] {
+				widths[i] = max(widths[i], utf8.RuneCountInString(line))
+			}
 		}
 	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, cell := range r {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
-			if i == 0 {
-				b.WriteString(cell + pad)
-				continue
-			}
-			b.WriteString("  " + pad + cell)
+	for _, row := range cells {
+		height := 0
+		for _, cell := range row {
+			height = max(height, len(cell))
 		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		for n := range height {
+			var b strings.Builder
+			for i, cell := range row {
+				text := ""
+				if n < len(cell) {
+					text = cell[n]
+				}
+				pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(text))
+				if i == 0 {
+					b.WriteString(text + pad)
+					continue
+				}
+				b.WriteString("  " + pad + text)
+			}
+			fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		}
 	}
 }
 

@@ -42,7 +42,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	defer release()
 
 	rep := newReport(header{Provider: creds.provider, Start: opts.StartTime, End: opts.EndTime,
-		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity})
+		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity, Now: a.now().UTC()})
 	progress := newProgress(a.stderr, isTerminal(a.stderr))
 	it := client.ListUsageRecords(ctx, &opts)
 	defer it.Stop()

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/supersimkit/supersim"
+)
+
+// day is a UTC day, the API's day bucket.
+const day = 24 * time.Hour
+
+// maxAgeMonths is how far back the API reads: -start at most 18 months
+// before the start of today, UTC (error 83605).
+const maxAgeMonths = 18
+
+// period resolves -start and -end: by default the month of whole UTC days
+// before today.
+func (q *queryFlags) period(now time.Time) (start, end time.Time, err error) {
+	end = now.UTC().Truncate(day)
+	if q.end != "" {
+		if end, err = parseTime("end", q.end); err != nil {
+			return start, end, err
+		}
+	}
+	start = end.AddDate(0, -1, 0)
+	if q.start != "" {
+		if start, err = parseTime("start", q.start); err != nil {
+			return start, end, err
+		}
+	}
+	if !start.Before(end) {
+		why := ""
+		if q.end == "" {
+			why = " (the default: the start of today, UTC)"
+		}
+		return start, end, fmt.Errorf("-start %s is not before -end %s%s", stamp(start), stamp(end), why)
+	}
+	return start, end, nil
+}
+
+// checkPeriod refuses, as usage errors, the periods the API would refuse
+// for opts (errors 83601, 83602, 83605) and those that make no sense at
+// now: a -start in the future, or an -end past the end of today (UTC).
+// An -end later than now but within today is allowed: see futureWarning.
+func (q *queryFlags) checkPeriod(opts supersim.ListUsageRecordsOptions, now time.Time) error {
+	var errs []error
+	unit, code := time.Duration(0), 0
+	switch opts.Granularity {
+	case supersim.GranularityDay:
+		unit, code = day, supersim.CodeStartNotMidnight
+	case supersim.GranularityHour:
+		unit, code = time.Hour, supersim.CodeStartNotHour
+	}
+	for _, t := range []struct {
+		flag  string
+		value string
+		time  time.Time
+	}{{"start", q.start, opts.StartTime}, {"end", q.end, opts.EndTime}} {
+		if unit == 0 || t.time.Equal(t.time.Truncate(unit)) {
+			continue
+		}
+		given := t.value
+		if given == "" {
+			given = "(default)"
+		}
+		where := map[time.Duration]string{day: "a UTC midnight", time.Hour: "a whole UTC hour"}[unit]
+		errs = append(errs, fmt.Errorf("-%s %s is %s, not on %s as -granularity %s needs (the API's error %d)",
+			t.flag, given, stamp(t.time), where, opts.Granularity, code))
+	}
+	today := now.UTC().Truncate(day)
+	if earliest := today.AddDate(0, -maxAgeMonths, 0); opts.StartTime.Before(earliest) {
+		errs = append(errs, fmt.Errorf("-start %s is more than %d months before today: the API reads back to %s (its error %d)",
+			stamp(opts.StartTime), maxAgeMonths, stamp(earliest), supersim.CodeStartTooEarly))
+	}
+	if latest := today.Add(day); opts.EndTime.After(latest) {
+		errs = append(errs, fmt.Errorf("-end %s is past the end of today: the latest is %s (there is no usage after now)",
+			stamp(opts.EndTime), stamp(latest)))
+	} else if !opts.StartTime.Before(now) {
+		errs = append(errs, fmt.Errorf("-start %s is in the future (now is %s)", stamp(opts.StartTime), stamp(now)))
+	}
+	return errors.Join(errs...)
+}
+
+// futureWarning is the warning for a period that ends after now: its
+// last bucket is still filling up, and later ones are empty. "" when it
+// ends by now.
+func futureWarning(opts supersim.ListUsageRecordsOptions, now time.Time) string {
+	if !opts.EndTime.After(now) {
+		return ""
+	}
+	what := "its usage is counted up to now"
+	switch opts.Granularity {
+	case supersim.GranularityDay:
+		what = "today is partial"
+	case supersim.GranularityHour:
+		what = "the current hour is partial, and the hours after it are empty"
+	}
+	return fmt.Sprintf("warning: the period reaches past now (%s UTC): %s", now.UTC().Format("2006-01-02 15:04"), what)
+}
+
+// parseTime reads an RFC 3339 time or a YYYY-MM-DD date (UTC midnight).
+func parseTime(name, value string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, value); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("-%s %q: want YYYY-MM-DD or RFC 3339 (2026-01-02T15:04:05Z)", name, value)
+}
+
+// stamp writes t in RFC 3339, UTC.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
