@@ -95,8 +95,16 @@ func (d Decimal) Neg() Decimal { return Decimal{n: d.n.Neg()} }
 // as invoices and spreadsheets do, and the result is written with exactly
 // places fraction digits ("0.1" to 2 places is "0.10"). Sum exact amounts
 // first and round the total, not each amount. A negative places rounds to
-// tens, hundreds... ("1250" to -2 places is "1300").
-func (d Decimal) Round(places int) Decimal { return Decimal{n: d.n.Round(places)} }
+// tens, hundreds... ("1250" to -2 places is "1300"). places is taken
+// within ±[MaxRoundPlaces], beyond which the result would only gain zeros
+// (or be 0).
+func (d Decimal) Round(places int) Decimal {
+	return Decimal{n: d.n.Round(min(max(places, -MaxRoundPlaces), MaxRoundPlaces))}
+}
+
+// MaxRoundPlaces bounds the places of [Decimal.Round] either way: twice the
+// digits an amount may have on either side of the point.
+const MaxRoundPlaces = 200
 
 // Cmp compares the amounts d and other: -1 if d < other, 0 if equal, +1 if d > other.
 func (d Decimal) Cmp(other Decimal) int { return decimal.Cmp(d.n, other.n) }

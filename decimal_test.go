@@ -2,6 +2,7 @@ package supersim_test
 
 import (
 	"encoding/json"
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -135,4 +136,14 @@ func TestDecimalEqualityIsTextual(t *testing.T) {
 	var fromJSON supersim.Decimal
 	require.NoError(t, json.Unmarshal([]byte(`"0.06"`), &fromJSON))
 	assert.Equal(t, d("0.03").Add(d("0.03")), fromJSON)
+}
+
+func TestDecimalRoundTakesAnyPlaces(t *testing.T) {
+	t.Parallel()
+	d := supersim.MustParseDecimal("1234.5678")
+	for _, places := range []int{math.MaxInt, math.MinInt, 1 << 32, -(1 << 32), supersim.MaxRoundPlaces + 1, -supersim.MaxRoundPlaces - 1} {
+		assert.NotPanics(t, func() { d.Round(places) }, "places %d", places)
+	}
+	assert.Equal(t, "0", d.Round(math.MinInt).String())
+	assert.Equal(t, d.Round(supersim.MaxRoundPlaces).String(), d.Round(math.MaxInt).String())
 }

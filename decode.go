@@ -128,6 +128,7 @@ type pageReader struct {
 type pendingString struct {
 	dst        *string
 	start, end int
+	shared     bool // *dst is a string of the previous flush
 }
 
 func newPageReader(body io.Reader) *pageReader {
@@ -365,7 +366,7 @@ func (r *pageReader) str(dst *string) error {
 func (r *pageReader) keep(dst *string, b []byte) {
 	start := len(r.scratch)
 	r.scratch = append(r.scratch, b...)
-	r.pending = append(r.pending, pendingString{dst, start, len(r.scratch)})
+	r.pending = append(r.pending, pendingString{dst: dst, start: start, end: len(r.scratch)})
 }
 
 // flush copies the pending strings out, sharing those equal to one of the
@@ -376,7 +377,7 @@ func (r *pageReader) flush() {
 		p := &r.pending[i]
 		b := r.scratch[p.start:p.end]
 		if s, ok := r.repeated(b); ok {
-			*p.dst, p.dst = s, nil
+			*p.dst, p.shared = s, true
 			continue
 		}
 		p.start = len(r.fresh)
@@ -386,10 +387,10 @@ func (r *pageReader) flush() {
 	fresh := string(r.fresh)
 	r.prev = r.prev[:0]
 	for _, p := range r.pending {
-		if p.dst != nil {
+		if !p.shared {
 			*p.dst = fresh[p.start:p.end]
-			r.prev = append(r.prev, *p.dst)
 		}
+		r.prev = append(r.prev, *p.dst) // shared ones too, so a run of equal strings shares one
 	}
 	r.scratch, r.pending = r.scratch[:0], r.pending[:0]
 }

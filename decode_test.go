@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -269,4 +270,18 @@ func TestDecodeBoundsTheDigitsOfAnAmount(t *testing.T) {
 type usageRecordsPage struct {
 	UsageRecords []UsageRecord `json:"usage_records"`
 	Meta         PageMeta      `json:"meta"`
+}
+
+// A run of records with the same account SID shares one string, as the
+// decoder's doc says, not every other one.
+func TestDecodeSharesARunOfEqualStrings(t *testing.T) {
+	t.Parallel()
+	rec := `{"account_sid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","billed_unit":"USD","data_total_billed":"0.01"}`
+	recs, _, err := decodeString(onePage(strings.Repeat(rec+",", 5)+rec), nil)
+	require.NoError(t, err)
+	require.Len(t, recs, 6)
+	for i := range recs {
+		assert.Same(t, unsafe.StringData(recs[0].AccountSID), unsafe.StringData(recs[i].AccountSID), "record %d", i)
+		assert.Same(t, unsafe.StringData(recs[0].BilledUnit), unsafe.StringData(recs[i].BilledUnit), "record %d", i)
+	}
 }

@@ -130,14 +130,21 @@ func (e *APIError) Is(target error) bool {
 // carried are cut out of the body first, for a proxy that echoes them.
 func newAPIError(resp *http.Response) *APIError {
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Twilio-Request-Id")}
 	var forms []string
 	if req := resp.Request; req != nil {
 		e.Method, e.Path = req.Method, req.URL.Path
 		forms = sentSecrets(req)
-		body = []byte(redact(string(body), forms))
 	}
+	// Read past the limit by the longest secret form, cut the secrets out,
+	// then keep the limit: a secret across the cut is cut out whole.
+	longest := 0
+	for _, f := range forms {
+		longest = max(longest, len(f))
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, int64(maxErrorBody+longest)))
+	body = []byte(redact(string(body), forms))
+	body = body[:min(len(body), maxErrorBody)]
 	var twilio struct {
 		Code     int            `json:"code"`
 		Message  string         `json:"message"`
@@ -145,7 +152,7 @@ func newAPIError(resp *http.Response) *APIError {
 		Details  map[string]any `json:"details"`
 	}
 	if json.Unmarshal(body, &twilio) == nil && (twilio.Code != 0 || twilio.Message != "") {
-		e.Code, e.Message, e.MoreInfo = twilio.Code, redact(twilio.Message, forms), redact(twilio.MoreInfo, forms)
+		e.Code, e.Message, e.MoreInfo = twilio.Code, oneLine(redact(twilio.Message, forms)), oneLine(redact(twilio.MoreInfo, forms))
 		if twilio.Details != nil { // JSON escapes can hide a secret from the cut above
 			e.Details = redactValue(twilio.Details, forms).(map[string]any)
 		}
@@ -158,6 +165,17 @@ func newAPIError(resp *http.Response) *APIError {
 	}
 	e.Message = summarize(resp, body)
 	return e
+}
+
+// oneLine replaces control characters (line breaks, tabs, escapes) with
+// spaces, so that a server cannot break a log line in two.
+func oneLine(text string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, text)
 }
 
 // sentSecrets returns the forms of the Authorization header req carried,

@@ -335,3 +335,49 @@ func TestErrorsSaySupersimOnce(t *testing.T) {
 	require.ErrorIs(t, err, supersim.ErrInvalidResponse)
 	assert.Equal(t, 1, strings.Count(err.Error(), "supersim:"), err.Error())
 }
+
+func TestEchoedSecretAcrossTheBodyLimitIsCutOutWhole(t *testing.T) {
+	t.Parallel()
+	for cut := 1; cut < 12; cut += 5 {
+		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusBadRequest)
+			echo := "token=" + testAuthToken
+			// The 64 KiB limit falls cut bytes into the echoed token.
+			fmt.Fprint(w, strings.Repeat("x", 64<<10-len("token=")-cut)+" "+echo)
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.NotContains(t, apiErr.Message, testAuthToken[:5], "cut %d", cut)
+	}
+}
+
+func TestAPIErrorsAreOneLine(t *testing.T) {
+	t.Parallel()
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"code": 20001, "message": "bad\nlevel=ERROR msg=forged\r\n", "more_info": "https://x\n"}`)
+	})
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "\n")
+	assert.NotContains(t, err.Error(), "\r")
+}
+
+func TestAttemptsCountTriesNotRedirectHops(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			http.Redirect(w, r, endpoint+"?moved=1", http.StatusTemporaryRedirect)
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}, supersim.WithMaxRetries(2))
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 3, apiErr.Attempts)
+}

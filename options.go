@@ -236,21 +236,22 @@ func WithBaseURL(rawURL string) Option {
 // host and no credentials. Its errors never quote the credentials a bad URL
 // may carry.
 func parseHTTPURL(option, rawURL string) (*url.URL, error) {
+	if strings.Contains(rawURL, "@") { // user info, however the rest is spelled: never quoted
+		return nil, fmt.Errorf("%s: the URL must not carry credentials ('@'); give them with a credential option", option)
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		var urlErr *url.Error
-		if !strings.Contains(rawURL, "@") && errors.As(err, &urlErr) {
+		if errors.As(err, &urlErr) {
 			return nil, fmt.Errorf("%s: not a valid URL: %v", option, urlErr.Err)
 		}
 		return nil, fmt.Errorf("%s: not a valid URL", option)
 	}
 	switch {
-	case u.User != nil:
-		return nil, fmt.Errorf("%s: the URL must not carry credentials; give them with a credential option", option)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("%s: %q: scheme must be http or https", option, u.Redacted())
+		return nil, fmt.Errorf("%s: %q: scheme must be http or https", option, rawURL)
 	case u.Host == "":
-		return nil, fmt.Errorf("%s: %q: no host", option, u.Redacted())
+		return nil, fmt.Errorf("%s: %q: no host", option, rawURL)
 	}
 	return u, nil
 }

@@ -164,8 +164,8 @@ func lastAnswer(resp *http.Response, err error, tries int) (*http.Response, erro
 		}
 		return nil, tokenErr
 	}
-	if resp != nil && resp.Request != nil { // count a new token's second try too
-		tries = max(tries, triesOf(resp.Request.Context()).sent)
+	if resp != nil && resp.Request != nil && triesOf(resp.Request.Context()).refreshed {
+		tries++ // a new token's second try counts too
 	}
 	if apiErr, ok := err.(*APIError); ok {
 		apiErr.Attempts = tries
