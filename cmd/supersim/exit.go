@@ -13,7 +13,7 @@ import (
 // Exit codes, documented in every -help and the README.
 const (
 	exitOK          = 0   // done
-	exitAPIError    = 1   // the API (or the output) failed
+	exitAPIError    = 1   // the API failed, or opening or writing the output or checkpoint did
 	exitUsage       = 2   // bad flags, missing credentials, a checkpoint that does not fit
 	exitNoMatch     = 3   // the query matched no usage
 	exitInterrupted = 130 // Ctrl-C or SIGTERM, as shells report SIGINT
@@ -22,8 +22,12 @@ const (
 // exitCodesHelp is the exit-code section of every -help.
 const exitCodesHelp = `Exit codes:
   0    done
-  1    the API failed (or writing the output did)
-  2    usage error: bad flags, no credentials, a checkpoint for another export
+  1    the API failed, or writing the output failed: an -o or -checkpoint
+       that cannot be created or written (a directory, no such directory, a
+       full disk); an export that fails so leaves no half-made FILE
+  2    usage error: bad flags (a period the API would refuse, -o and
+       -checkpoint naming one file), no credentials, a checkpoint for
+       another export; checked before anything is read or written
   3    nothing matched: no usage (usage) or no records (export) for the query
   130  interrupted (Ctrl-C, SIGTERM)
 `

@@ -17,10 +17,12 @@ const exportIntro = `Streams every usage record of a query, as CSV (a header lin
 per record) or JSON Lines (one record per line, in the API's shape), to
 stdout or -o FILE.
 
-A killed export never leaves a record cut in half: -o FILE is written as
-FILE.partial and renamed to FILE once complete, so FILE is a complete export
-or not there; stdout gets whole records in writes a pipe takes whole.
-Without -checkpoint a failed export removes FILE.partial.
+A killed export never leaves a record cut in half in FILE: -o FILE is
+written as FILE.partial and renamed to FILE once complete, so FILE is a
+complete export or not there. (FILE.partial may end in half a record; a
+resumed export cuts it off. Without -checkpoint a failed export removes
+FILE.partial.) stdout gets whole records in writes that a pipe takes whole;
+a file behind > has no such guarantee: use -o.
 
 With -checkpoint FILE the export saves where it stands after every page
 (output synced first) and the same command resumes an interrupted export

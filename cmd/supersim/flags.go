@@ -46,8 +46,8 @@ func newQueryFlags(name, intro string, formats []string) *queryFlags {
 	fs.StringVar(&q.country, "country", "", "only this country: ISO 3166-1 alpha-2 code (FR)")
 	fs.StringVar(&q.group, "group", "", "group by `dimension`: sim, fleet, network or isoCountry")
 	fs.StringVar(&q.granularity, "granularity", "all", "time buckets: hour, day or all")
-	fs.StringVar(&q.start, "start", "", "inclusive start, UTC: YYYY-MM-DD or RFC 3339 (default one month before -end)")
-	fs.StringVar(&q.end, "end", "", "exclusive end, UTC: YYYY-MM-DD or RFC 3339 (default the start of today, UTC)")
+	fs.StringVar(&q.start, "start", "", "inclusive start, UTC: YYYY-MM-DD or RFC 3339, at most 18 months back (default one month before -end)")
+	fs.StringVar(&q.end, "end", "", "exclusive end, UTC: YYYY-MM-DD or RFC 3339, at the latest the end of today (default the start of today, UTC)")
 	fs.IntVar(&q.pageSize, "page-size", 0, "records per page (default the provider's largest: 1000 on Twilio, 249 on KORE)")
 	fs.IntVar(&q.concurrency, "concurrency", defaultConcurrency,
 		fmt.Sprintf("requests at once, 1 to %d, for hour or day buckets from a UTC midnight", supersim.MaxConcurrency))
