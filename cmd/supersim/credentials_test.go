@@ -1,12 +1,14 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/supersimkit/supersim"
 	"github.com/supersimkit/supersim/supersimtest"
 )
 
@@ -128,8 +130,10 @@ func TestRefusedCredentialsExit1WithTwilioCodeAndNoSecret(t *testing.T) {
 		}
 	}
 
-	// The API's own refusals (a range too long for Group sim) come through too.
-	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim", "-start", "2026-03-01", "-concurrency", "1")
+	// The API's own refusals (a range too long for Group sim, should one
+	// get past the command's checks) come through too, as API errors.
+	srv.InjectFaults(1, supersimtest.FaultStatus(http.StatusBadRequest, supersim.CodeSimRangeTooLong, ""))
+	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim")
 	assert.Equal(t, exitAPIError, r.code)
 	assert.Contains(t, r.stderr, "Twilio error 83603")
 	assert.Equal(t, 1, strings.Count(r.stderr, "Twilio error 83603"), "said once")

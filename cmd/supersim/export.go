@@ -56,6 +56,9 @@ func (a *app) export(ctx context.Context, args []string) int {
 	}
 	if *cpPath != "" {
 		opts.Concurrency = q.checkpointConcurrency(a.stderr)
+		if err := checkOneRequest(opts, "-checkpoint exports in one sequence (windowed walks cannot be resumed yet): split the period"); err != nil {
+			return a.usageError(q, err)
+		}
 	}
 	client, release, err := a.connect(q, creds)
 	if err != nil {

@@ -248,3 +248,13 @@ func TestExportCheckpointWalksInOneSequence(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "-checkpoint: exporting in one sequential walk")
 }
+
+func TestExportCheckpointRefusesRangesLongerThanOneRequest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := runCmd(t, nil, "export", "-demo", "-granularity", "hour", "-start", "2026-05-01", "-end", "2026-06-02",
+		"-o", filepath.Join(dir, "out"), "-checkpoint", filepath.Join(dir, "cp"))
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "at most 31 days with -granularity hour (the API's error 83604); -checkpoint exports in one sequence")
+	assert.Empty(t, files(t, dir))
+}

@@ -118,6 +118,15 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 	if err := opts.Validate(); err != nil {
 		return opts, flagErrors(err)
 	}
+	if !windowed(opts) || opts.Concurrency == 0 {
+		why := "-granularity hour or day from a UTC midnight is read in windows of one request each"
+		if opts.Concurrency == 0 && windowed(opts) {
+			why = "-concurrency 0 reads it in one sequence; leave it out, or set 1 or more, to read it in windows"
+		}
+		if err := checkOneRequest(opts, why); err != nil {
+			return opts, err
+		}
+	}
 	return opts, nil
 }
 

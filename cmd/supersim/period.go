@@ -83,6 +83,30 @@ func (q *queryFlags) checkPeriod(opts supersim.ListUsageRecordsOptions, now time
 	return errors.Join(errs...)
 }
 
+// checkOneRequest refuses, as a usage error, a period longer than one
+// request may cover (the API's errors 83603 and 83604), for a walk of
+// opts in one sequence: 31 days with -group sim or hour buckets, three
+// months with day buckets, 18 months for the whole period. why says why
+// the walk is one sequence.
+func checkOneRequest(opts supersim.ListUsageRecordsOptions, why string) error {
+	limit, months, days, code := "", 0, 0, supersim.CodeRangeTooLong
+	switch {
+	case opts.Group == supersim.GroupSim:
+		limit, days, code = "31 days with -group sim", 31, supersim.CodeSimRangeTooLong
+	case opts.Granularity == supersim.GranularityHour:
+		limit, days = "31 days with -granularity hour", 31
+	case opts.Granularity == supersim.GranularityDay:
+		limit, months = "3 months with -granularity day", 3
+	default:
+		limit, months = "18 months with -granularity all", 18
+	}
+	if !opts.EndTime.After(opts.StartTime.AddDate(0, months, days)) {
+		return nil
+	}
+	return fmt.Errorf("-start %s to -end %s is longer than one request may read: at most %s (the API's error %d); %s",
+		stamp(opts.StartTime), stamp(opts.EndTime), limit, code, why)
+}
+
 // futureWarning is the warning for a period that ends after now: its
 // last bucket is still filling up, and later ones are empty. "" when it
 // ends by now.

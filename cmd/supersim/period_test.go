@@ -33,6 +33,12 @@ func TestPeriodsTheAPIRefusesAreUsageErrors(t *testing.T) {
 			"-end 2030-01-01T00:00:00Z is past the end of today: the latest is 2026-06-16T00:00:00Z"},
 		{"-start later today", []string{"-start", "2026-06-15T13:00:00Z", "-end", "2026-06-16"},
 			"-start 2026-06-15T13:00:00Z is in the future"},
+		{"-group sim over 32 days", []string{"-group", "sim", "-start", "2026-05-01", "-end", "2026-06-02"},
+			"is longer than one request may read: at most 31 days with -group sim (the API's error 83603)"},
+		{"the whole period over 18 months", []string{"-start", "2024-12-15", "-end", "2026-06-16"},
+			"at most 18 months with -granularity all (the API's error 83604)"},
+		{"days in one sequence over 3 months", []string{"-granularity", "day", "-concurrency", "0", "-start", "2026-01-01", "-end", "2026-04-02"},
+			"at most 3 months with -granularity day (the API's error 83604); -concurrency 0 reads it in one sequence"},
 	} {
 		for _, cmd := range []string{"usage", "export"} {
 			r := runCmd(t, nil, append([]string{cmd, "-demo"}, tt.args...)...)
@@ -49,6 +55,8 @@ func TestPeriodsTheAPIRefusesAreUsageErrors(t *testing.T) {
 		{"-granularity", "hour", "-start", "2026-06-10T10:00:00Z", "-end", "2026-06-10T12:00:00Z"},
 		{"-start", "2024-12-15", "-end", "2025-01-01"},
 		{"-granularity", "day", "-start", "2026-06-14", "-end", "2026-06-16"},
+		{"-group", "sim", "-start", "2026-05-01", "-end", "2026-06-01"},
+		{"-group", "sim", "-granularity", "day", "-start", "2026-04-01", "-end", "2026-06-01"}, // in windows
 	} {
 		r := runCmd(t, nil, append([]string{"usage", "-demo"}, args...)...)
 		assert.Contains(t, []int{exitOK, exitNoMatch}, r.code, "%v: %s", args, r.stderr)
