@@ -1,0 +1,40 @@
+package limit
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestBudgetRunsOutAndRefills(t *testing.T) {
+	t.Parallel()
+	b := NewBudget()
+	retries := 0
+	for b.TakeRetry() {
+		retries++
+	}
+	assert.Equal(t, BudgetCapacity/RetryCost, retries, "a full budget holds 100 retries")
+	assert.Zero(t, b.Tokens())
+	for range RetryCost - 1 {
+		b.Succeeded()
+	}
+	assert.False(t, b.TakeRetry(), "four successes do not pay for a retry")
+	b.Succeeded()
+	assert.True(t, b.TakeRetry(), "five do")
+	for range 2 * BudgetCapacity {
+		b.Succeeded()
+	}
+	assert.Equal(t, BudgetCapacity, b.Tokens(), "successes refill up to the capacity")
+}
+
+func TestBudgetSustainsOneRetryInFiveSuccesses(t *testing.T) {
+	t.Parallel()
+	b := NewBudget()
+	for range 10_000 {
+		for range 5 {
+			b.Succeeded()
+		}
+		assert.True(t, b.TakeRetry())
+	}
+	assert.Equal(t, BudgetCapacity, b.Tokens()+RetryCost)
+}
