@@ -318,3 +318,15 @@ func collect(ctx context.Context, client *supersim.Client, opts supersim.ListUsa
 	defer it.Stop()
 	return it.Collect()
 }
+
+// totalBytes sums the hourly usage of every SIM in [start, end).
+func (f *fleetAPI) totalBytes(start, end time.Time) int64 {
+	var total int64
+	for h := start; h.Before(end); h = h.Add(time.Hour) {
+		for sim := range f.sims {
+			up, down := f.usage(sim, h, time.Hour)
+			total += up + down
+		}
+	}
+	return total
+}

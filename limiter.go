@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -122,7 +123,7 @@ func (l *limitedTransport) admit(ctx context.Context) (*try, error) {
 			return nil, err
 		}
 	}
-	ticket, err := l.adaptive.Acquire(ctx, walk.slots != nil && walk.slots.Waiting() > 0)
+	ticket, err := l.adaptive.Acquire(ctx, walk.slots != nil && walk.slots.HeldBack())
 	if err != nil {
 		if walk.slots != nil {
 			walk.slots.Release()
@@ -155,6 +156,9 @@ func (t *try) end(served bool) {
 		}
 		t.cancel()
 	})
+	// A try admitted by this release waits on this goroutine's P, which is
+	// about to decode a page: let it send its request first.
+	runtime.Gosched()
 }
 
 // tryBody ends its try once the body is read to its end or closed.

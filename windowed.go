@@ -15,6 +15,16 @@ import (
 // yet handed out or being fetched, per unit of Concurrency.
 const pagesPerSlot = 4
 
+// spareWindows is how many windows with pages to fetch a windowed walk
+// keeps open beyond the requests it may have in flight, so that one
+// waiting out a backoff, or between two pages, leaves none idle.
+const spareWindows = 2
+
+// blindWindows is how many one-bucket windows a windowed walk starts with,
+// at most, to learn how many records a bucket holds before it sizes the
+// others; as many as a new Client runs at once.
+const blindWindows = limit.InitialLimit
+
 // windowedPager walks a time range as windows, newest first, and hands out
 // their pages in that order: every page of the newest window in the API's
 // order, then of the next older one, and so on. With an API that lists
@@ -33,14 +43,15 @@ const pagesPerSlot = 4
 // pagesPerSlot×Concurrency + 1 pages held or being fetched, Concurrency
 // spare pages kept for reuse, and the page the caller reads.
 type windowedPager[T any] struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	query  func(window.Window) (fetchFunc[T], error) // the query of one window
-	stamp  func(T) time.Time                         // the bucket an item belongs to
-	slots  *limit.Slots
-	from   time.Time // where the whole range starts
-	limit  int       // MaxRecords, 0 for none
-	budget int       // pages held or being fetched, besides the newest window's fetch
+	ctx         context.Context
+	cancel      context.CancelFunc
+	query       func(window.Window) (fetchFunc[T], error) // the query of one window
+	stamp       func(T) time.Time                         // the bucket an item belongs to
+	slots       *limit.Slots
+	from        time.Time // where the whole range starts
+	limit       int       // MaxRecords, 0 for none
+	concurrency int
+	budget      int // pages held or being fetched, besides the newest window's fetch
 
 	mu       sync.Mutex
 	planner  *window.Planner
@@ -66,7 +77,6 @@ type windowRun[T any] struct {
 	handed   int       // items handed out
 	fetching bool      // a fetch is running; walk belongs to it
 	done     bool      // the last page was fetched
-	seen     bool      // a fetch ended
 	err      error     // the fetch that failed, after pages
 	errPos   Position  // where it failed
 }
@@ -87,7 +97,7 @@ func newWindowedPager[T any](ctx context.Context, walk windowedWalk, query func(
 	stamp func(T) time.Time, slots *limit.Slots, concurrency, maxRecords int) *windowedPager[T] {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &windowedPager[T]{ctx: ctx, cancel: cancel, query: query, stamp: stamp, slots: slots,
-		from: walk.from, limit: maxRecords, budget: pagesPerSlot * concurrency, planner: walk.planner,
+		from: walk.from, limit: maxRecords, concurrency: concurrency, budget: pagesPerSlot * concurrency, planner: walk.planner,
 		spares: make([][]T, 0, concurrency), changed: make(chan struct{}, 1)}
 	if walk.first != nil {
 		run := w.open(*walk.first)
@@ -107,7 +117,7 @@ func (w *windowedPager[T]) nextPage(spare []T) (page[T], bool, error) {
 			if !w.planner.More() {
 				return page[T]{}, false, nil
 			}
-			w.open(w.planner.Next())
+			w.open(w.planner.Next(w.slots.Capacity()))
 		}
 		head := w.windows[0]
 		switch {
@@ -194,11 +204,23 @@ func (w *windowedPager[T]) dispatch() {
 		}
 		before += w.ahead(run, rate)
 	}
-	for ; free > 0 && w.planner.More() && w.worthOpening(before, rate); free-- {
-		run := w.open(w.planner.Next())
+	for ; free > 0 && w.planner.More() && w.worthOpening(before) && w.active() < w.slots.Capacity()+spareWindows; free-- {
+		run := w.open(w.planner.Next(w.slots.Capacity()))
 		w.start(run)
 		before += w.ahead(run, rate)
 	}
+}
+
+// active counts the open windows that have pages still to fetch; w.mu is
+// held.
+func (w *windowedPager[T]) active() int {
+	n := 0
+	for _, run := range w.windows {
+		if !run.done && run.err == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // ahead is how many items run is expected to hand out still: those it
@@ -212,15 +234,17 @@ func (w *windowedPager[T]) ahead(run *windowRun[T], rate float64) float64 {
 }
 
 // worthOpening reports whether one more window should be opened now, with
-// expected items before it: once the records per bucket are known (or
-// every open window has come back), and while MaxRecords, if set, needs
-// more; w.mu is held.
-func (w *windowedPager[T]) worthOpening(expected, rate float64) bool {
-	if rate == 0 {
-		for _, run := range w.windows {
-			if !run.seen {
-				return false // size the next window from what this one shows
-			}
+// expected items before it: while MaxRecords, if set, needs more, and
+// until windows are sized from what blind ones showed, while fewer than
+// blindWindows blind ones were cut (one with MaxRecords); w.mu is held.
+func (w *windowedPager[T]) worthOpening(expected float64) bool {
+	if !w.planner.Ready() {
+		blind := min(w.concurrency, blindWindows)
+		if w.limit > 0 {
+			blind = 1
+		}
+		if w.planner.BlindCut() >= blind {
+			return false
 		}
 	}
 	return w.limit == 0 || expected < float64(w.limit)
@@ -253,7 +277,7 @@ func (w *windowedPager[T]) fetch(run *windowRun[T], buf []T) {
 		}
 	}
 	w.mu.Lock()
-	run.fetching, run.seen = false, true
+	run.fetching = false
 	w.fetching--
 	if err != nil {
 		run.err, run.errPos = err, p.pos

@@ -207,11 +207,11 @@ func TestWindowedWalkFetchesNoMoreThanMaxRecordsNeeds(t *testing.T) {
 	for _, tt := range []struct {
 		maxRecords, pageSize, maxRequests int
 	}{
-		{1, 1000, 1},     // the first page has enough
-		{30, 30, 1},      // the first window, one hour of 30 SIMs, is one page
-		{2000, 1000, 3},  // then windows sized to two pages
-		{999, 50, 21},    // 20 pages and the first
-		{95, 10, 10 + 8}, // a page short of an hour: the first estimate is low, up to a page more per slot
+		{1, 1000, 1},      // the first page has enough
+		{30, 30, 1},       // the first window, one hour of 30 SIMs, is one page
+		{2000, 1000, 4},   // the first, a window of 1890 records in two pages, one more
+		{999, 50, 20 + 3}, // 20 pages, the first, and the last pages of two windows
+		{95, 10, 10 + 12}, // an hour is 3 pages: the first estimate is low, a page more per window ahead
 	} {
 		f := smallFleet(t, fleetConfig{})
 		opts := supersim.ListUsageRecordsOptions{Group: supersim.GroupSim, Granularity: supersim.GranularityHour,

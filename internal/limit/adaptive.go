@@ -38,10 +38,11 @@ const (
 //   - A success at or above the ceiling means the server's limit grew: the
 //     ceiling is forgotten and ProbeEvery starts again at 16.
 //
-// Only successes count toward growth that found the limit reached, or
-// more requests waiting (an idle or lightly used Client does not inflate
-// the limit), and saw no refusal while in flight (a refusal among
-// requests sent at once says nothing of which was the one too many).
+// Only successes count toward growth that saw, from their own admission
+// to their end, an admission find the limit reached or more requests
+// waiting (an idle or lightly used Client does not inflate the limit), and
+// no refusal (a refusal among requests sent at once says nothing of which
+// was the one too many).
 // Waiters are admitted in arrival order.
 type Adaptive struct {
 	mu         sync.Mutex
@@ -53,6 +54,7 @@ type Adaptive struct {
 	credit     int // successes toward the next step up
 	probeEvery int
 	refusals   int // refusals so far
+	crowded    int // admissions so far that found the limit reached or more waiting
 }
 
 // NewAdaptive returns a limit at [InitialLimit], in slow start.
@@ -74,7 +76,10 @@ func (a *Adaptive) Acquire(ctx context.Context, backlog bool) (*Ticket, error) {
 	a.mu.Lock()
 	if a.inFlight < a.limit && a.queue.len() == 0 {
 		a.inFlight++
-		t := &Ticket{a: a, level: a.inFlight, refusals: a.refusals, saturated: backlog || a.inFlight >= a.limit}
+		t := &Ticket{a: a, level: a.inFlight, refusals: a.refusals, crowded: a.crowded}
+		if backlog || a.inFlight >= a.limit {
+			a.crowded++
+		}
 		a.mu.Unlock()
 		return t, nil
 	}
@@ -84,14 +89,15 @@ func (a *Adaptive) Acquire(ctx context.Context, backlog bool) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Ticket{a: a, level: level, refusals: w.refusals, saturated: true}, nil // it waited: demand was above the limit
+	return &Ticket{a: a, level: level, refusals: w.refusals, crowded: w.crowded}, nil
 }
 
 // admit hands free slots to waiters; a.mu is held.
 func (a *Adaptive) admit() {
 	for a.inFlight < a.limit && a.queue.len() > 0 {
 		a.inFlight++
-		a.queue.waiters[0].refusals = a.refusals
+		a.queue.waiters[0].refusals, a.queue.waiters[0].crowded = a.refusals, a.crowded
+		a.crowded++ // it waited: demand was above the limit
 		a.queue.grant(a.inFlight)
 	}
 }
@@ -99,12 +105,12 @@ func (a *Adaptive) admit() {
 // Ticket is one admitted request. Release it exactly once; call Refused
 // first if the server refused it as one too many.
 type Ticket struct {
-	a         *Adaptive
-	level     int  // requests in flight once it was admitted, itself included
-	refusals  int  // the Adaptive's refusals when it was admitted
-	saturated bool // it found the limit reached, or more requests waiting
-	refused   bool
-	released  bool
+	a        *Adaptive
+	level    int // requests in flight once it was admitted, itself included
+	refusals int // the Adaptive's refusals when it was admitted
+	crowded  int // the Adaptive's crowded admissions before its own
+	refused  bool
+	released bool
 }
 
 // Refused lowers the limit at once below the number of requests in flight,
@@ -154,8 +160,8 @@ func (a *Adaptive) grow(t *Ticket) {
 	if a.ceiling != 0 && t.level >= a.ceiling { // served where a request was refused before
 		a.ceiling, a.probeEvery = 0, ProbeEvery
 	}
-	if !t.saturated && a.queue.len() == 0 {
-		return // demand did not reach the limit
+	if a.crowded == t.crowded && a.queue.len() == 0 {
+		return // demand did not reach the limit while it was in flight
 	}
 	step := a.limit // congestion avoidance: one per round trip
 	switch {

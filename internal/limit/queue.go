@@ -11,6 +11,7 @@ type waiter struct {
 	prio, seq int
 	level     int           // the in-flight count it was admitted at, set before ready is closed
 	refusals  int           // for Adaptive: its refusals at admission, set before ready is closed
+	crowded   int           // for Adaptive: its crowded admissions at admission, likewise
 	ready     chan struct{} // closed once it holds a slot
 }
 

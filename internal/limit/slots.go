@@ -23,14 +23,17 @@ func NewSlots(n int, bound func() int) *Slots {
 	return &Slots{n: max(n, 1), bound: bound}
 }
 
-// free reports whether another slot may be handed out; s.mu is held.
-func (s *Slots) free() bool {
-	capacity := s.n
+// Capacity returns how many slots there are now: n, or the bound if lower,
+// and at least one.
+func (s *Slots) Capacity() int {
 	if s.bound != nil {
-		capacity = min(capacity, max(s.bound(), 1))
+		return min(s.n, max(s.bound(), 1))
 	}
-	return s.inUse < capacity
+	return s.n
 }
+
+// free reports whether another slot may be handed out; s.mu is held.
+func (s *Slots) free() bool { return s.inUse < s.Capacity() }
 
 // Acquire waits for a slot, or until ctx ends.
 func (s *Slots) Acquire(ctx context.Context, prio int) error {
@@ -42,11 +45,14 @@ func (s *Slots) Acquire(ctx context.Context, prio int) error {
 	return err
 }
 
-// Waiting returns the number of requests waiting for a slot.
-func (s *Slots) Waiting() int {
+// HeldBack reports whether the bound keeps the walk from more requests
+// now: some wait for a slot, or every slot the bound allows is taken while
+// n allows more.
+func (s *Slots) HeldBack() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.queue.len()
+	capacity := s.Capacity()
+	return s.queue.len() > 0 || s.inUse >= capacity && capacity < s.n
 }
 
 // Release frees a slot, for the first waiter if any.

@@ -34,10 +34,12 @@ func TestSlotsFollowTheirBound(t *testing.T) {
 	s := NewSlots(3, func() int { return int(bound.Load()) })
 	require.NoError(t, s.Acquire(context.Background(), 0))
 	require.ErrorIs(t, s.Acquire(cancelled(), 0), context.Canceled, "bound 1: no second slot")
+	assert.True(t, s.HeldBack(), "the bound, not n, holds the walk back")
 	bound.Store(10)
 	require.NoError(t, s.Acquire(context.Background(), 0), "the bound grew")
 	require.NoError(t, s.Acquire(context.Background(), 0))
 	require.ErrorIs(t, s.Acquire(cancelled(), 0), context.Canceled, "n = 3 still holds")
+	assert.False(t, s.HeldBack(), "n holds the walk back, not the bound")
 	bound.Store(0)
 	for range 3 {
 		s.Release()

@@ -16,7 +16,7 @@ func cutAll(t *testing.T, p *Planner, start, end time.Time, bucket time.Duration
 	t.Helper()
 	var ws []Window
 	for p.More() {
-		ws = append(ws, p.Next())
+		ws = append(ws, p.Next(1))
 		require.Less(t, len(ws), 100_000)
 	}
 	require.NotEmpty(t, ws)
@@ -54,10 +54,11 @@ func TestPlannerSizesWindowsFromWhatItSaw(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start, end := may1, may1.AddDate(0, 0, 31)
 			p := NewPlanner(start, end, time.Hour, 744, tt.pageSize)
-			first := p.Next()
-			assert.Equal(t, time.Hour, first.End.Sub(first.Start), "before any record is seen, one bucket")
-			p.Whole(first, tt.perBucket)
-			second := p.Next()
+			for _, w := range []Window{p.Next(1), p.Next(1)} { // every bucket alike: no margin
+				assert.Equal(t, time.Hour, w.End.Sub(w.Start), "before any record is seen, one bucket")
+				p.Whole(w, tt.perBucket)
+			}
+			second := p.Next(1)
 			assert.Equal(t, time.Duration(tt.want)*time.Hour, second.End.Sub(second.Start))
 			cutAll(t, p, start, second.Start, time.Hour, 744)
 		})
@@ -67,7 +68,7 @@ func TestPlannerSizesWindowsFromWhatItSaw(t *testing.T) {
 func TestPlannerEstimatesFromPagesBeforeAWindowIsWhole(t *testing.T) {
 	t.Parallel()
 	p := NewPlanner(may1, may1.AddDate(0, 0, 8), time.Hour, 744, 1000)
-	first := p.Next()
+	first := p.Next(1)
 	assert.Zero(t, p.Estimate())
 	p.Partial(1000, first.Start, first.Start) // a full page, all in the newest hour
 	assert.Equal(t, 1000.0, p.Estimate())
@@ -83,7 +84,7 @@ func TestPlannerDoublesWhileNothingIsSeen(t *testing.T) {
 	p := NewPlanner(start, end, 24*time.Hour, 31, 1000)
 	var days []int
 	for range 7 {
-		w := p.Next()
+		w := p.Next(1)
 		p.Whole(w, 0)
 		days = append(days, int(w.End.Sub(w.Start).Hours()/24))
 	}
@@ -95,13 +96,15 @@ func TestPlannerCutsAnEndInsideABucket(t *testing.T) {
 	t.Parallel()
 	start, end := may1.Add(5*time.Hour), may1.AddDate(0, 0, 2).Add(13*time.Hour+30*time.Minute)
 	p := NewPlanner(start, end, time.Hour, 744, 1000)
-	first := p.Next()
-	assert.Equal(t, Window{Start: end.Add(-30 * time.Minute), End: end}, first)
+	first, blind := p.Next(1), p.Next(1)
+	assert.Equal(t, Window{Start: end.Add(-30 * time.Minute), End: end, Blind: true}, first)
 	p.Whole(first, 500) // two hours a page
-	second := p.Next()
+	p.Whole(blind, 500)
+	second := p.Next(1)
 	assert.Equal(t, 4*time.Hour, second.End.Sub(second.Start))
 	ws := cutAll(t, p, start, second.Start, time.Hour, 744)
 	assert.Equal(t, start, ws[len(ws)-1].Start, "the oldest window starts where the range does")
+	assert.Equal(t, end.Add(-90*time.Minute), second.End)
 }
 
 func TestPlannerWorksInAnyZone(t *testing.T) {
@@ -112,5 +115,93 @@ func TestPlannerWorksInAnyZone(t *testing.T) {
 	for _, w := range ws {
 		assert.Equal(t, time.UTC, w.Start.Location())
 		assert.Zero(t, w.Start.Hour(), "UTC midnights")
+	}
+}
+
+func TestPlannerKeepsItsSizeThroughSmallChanges(t *testing.T) {
+	t.Parallel()
+	p := NewPlanner(may1, may1.AddDate(0, 0, 31), time.Hour, 744, 1000)
+	wholeBlind(p, 1, 100, 100)
+	sizes := func(n int) []int {
+		var out []int
+		for range n {
+			w := p.Next(1)
+			out = append(out, int(w.End.Sub(w.Start).Hours()))
+		}
+		return out
+	}
+	assert.Equal(t, []int{20, 20}, sizes(2), "two whole pages at 100 an hour")
+	p.Whole(Window{Start: may1, End: may1.Add(10 * time.Hour)}, 1050) // 104 an hour over 12 hours
+	assert.Equal(t, []int{20, 20}, sizes(2), "a 4% change keeps the size")
+	p.Whole(Window{Start: may1, End: may1.Add(10 * time.Hour)}, 4000) // 239 an hour over 22 hours
+	assert.Equal(t, []int{8}, sizes(1), "a 2.5-fold change sizes windows anew")
+}
+
+func TestPlannerSharesOutTheLastWindows(t *testing.T) {
+	t.Parallel()
+	start, end := may1, may1.Add(100*time.Hour)
+	p := NewPlanner(start, end, time.Hour, 744, 1000)
+	wholeBlind(p, 4, 100, 100) // 20 hours a window from now on
+	var sizes []int
+	for p.More() {
+		w := p.Next(4)
+		sizes = append(sizes, int(w.End.Sub(w.Start).Hours()))
+	}
+	assert.Equal(t, []int{20, 20, 20, 20, 18}, sizes,
+		"once what is left fits in four windows, four windows alike")
+}
+
+func TestPlannerStartsBlindWithOneBucket(t *testing.T) {
+	t.Parallel()
+	p := NewPlanner(may1, may1.AddDate(0, 0, 10), time.Hour, 744, 1000)
+	for range 8 {
+		w := p.Next(8)
+		assert.Equal(t, time.Hour, w.End.Sub(w.Start), "windows cut before any comes back are one bucket")
+		assert.True(t, w.Blind)
+	}
+	assert.Equal(t, 8, p.BlindCut())
+	assert.False(t, p.Ready())
+}
+
+func TestPlannerSizesOnceEveryBlindWindowIsWhole(t *testing.T) {
+	t.Parallel()
+	p := NewPlanner(may1, may1.AddDate(0, 0, 10), time.Hour, 744, 1000)
+	a, b := p.Next(8), p.Next(8)
+	p.Whole(a, 100)
+	assert.False(t, p.Ready(), "one of two blind windows is not whole yet")
+	assert.True(t, p.Next(8).Blind)
+	p.Whole(b, 100)
+	p.Partial(0, may1, may1)
+	assert.False(t, p.Ready(), "the third blind window is not whole")
+	p.Partial(1000, may1, may1) // a page of it, all in one bucket
+	assert.True(t, p.Ready(), "it holds more than a page")
+	w := p.Next(8)
+	assert.False(t, w.Blind)
+	assert.Equal(t, 20*time.Hour, w.End.Sub(w.Start), "sized from the whole windows: 100 an hour")
+
+	p = NewPlanner(may1, may1.AddDate(0, 0, 10), time.Hour, 744, 1000)
+	p.Next(8)
+	p.Partial(1000, may1, may1)
+	w = p.Next(8)
+	assert.Equal(t, time.Hour, w.End.Sub(w.Start), "an hour holds more than a page: one hour")
+}
+
+func TestPlannerAllowsForBucketsThatDiffer(t *testing.T) {
+	t.Parallel()
+	p := NewPlanner(may1, may1.AddDate(0, 0, 31), time.Hour, 744, 1000)
+	wholeBlind(p, 4, 180, 220, 190, 210) // 200 an hour, give or take 10%
+	w := p.Next(4)
+	assert.Equal(t, 9*time.Hour, w.End.Sub(w.Start), "1800 records in two pages, not 2000 that a busy window spills over")
+}
+
+// wholeBlind cuts one blind window per count, then has each come back
+// whole with its count of records.
+func wholeBlind(p *Planner, spread int, counts ...int) {
+	var ws []Window
+	for range counts {
+		ws = append(ws, p.Next(spread))
+	}
+	for i, w := range ws {
+		p.Whole(w, counts[i])
 	}
 }
