@@ -103,7 +103,7 @@ type ListUsageRecordsOptions struct {
 	// StartTime on a bucket boundary (a UTC hour; a UTC midnight for day);
 	// without EndTime the walk ends with the current bucket. Windows are
 	// sized from the records seen to hold about two pages, and at most
-	// 5×Concurrency+2 pages are in memory. A windowed walk's positions
+	// 9×Concurrency+2 pages are in memory. A windowed walk's positions
 	// resume it like a sequential walk's (see [Position]). 0 walks the
 	// range as one query.
 	Concurrency int `url:"-"`
@@ -248,7 +248,7 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 		}
 		pager := newWindowedPager(ctx, walk, query, recordBucket, s.client.transport.limits.walkSlots(o.Concurrency),
 			o.Concurrency, o.MaxRecords)
-		return newIterator[UsageRecord](pager, o.MaxRecords, walk.position())
+		return newIterator[UsageRecord](pager, o.MaxRecords, walk.start)
 	}
 	start := Position{PageToken: o.PageToken, Page: o.Page}
 	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, start)

@@ -12,8 +12,10 @@ import (
 )
 
 // pagesPerSlot is how many pages a windowed walk may hold, fetched and not
-// yet handed out or being fetched, per unit of Concurrency.
-const pagesPerSlot = 4
+// yet handed out or being fetched, per unit of Concurrency: enough for the
+// windows ahead of the one being read to keep fetching while it does,
+// until one bucket holds about 8 pages.
+const pagesPerSlot = 8
 
 // spareWindows is how many windows with pages to fetch a windowed walk
 // keeps open beyond the requests it may have in flight, so that one
@@ -30,18 +32,22 @@ const blindWindows = limit.InitialLimit
 // order, then of the next older one, and so on. With an API that lists
 // newest first, that is the order of one walk of the whole range.
 //
-// Windows are cut as the walk goes (see [window.Planner]): the first one
-// is one bucket, and once its first page shows how many records a bucket
-// holds, the next ones are sized to hold about two pages each. Fetches
-// start in walk order: the window being handed out always may fetch, the
-// others while fewer than pagesPerSlot×Concurrency pages are held or being
-// fetched, and none past a window that failed or past MaxRecords (the
-// records already fetched ahead, or expected from the records per bucket
-// seen, are enough). Each try of a fetch takes one of the walk's
-// Concurrency slots, earliest window first, and holds it only while on the
-// wire (see [limits.transport]). Memory is bounded by
-// pagesPerSlot×Concurrency + 1 pages held or being fetched, Concurrency
-// spare pages kept for reuse, and the page the caller reads.
+// Windows are cut as the walk goes (see [window.Planner]): first up to
+// blindWindows of one bucket each (one with MaxRecords), then, from what
+// they held, windows of about two pages each. Fetches start in walk order:
+// the window being handed out always may fetch; the others while fewer
+// than pagesPerSlot×Concurrency pages are held or being fetched, and none
+// past a window that failed or past MaxRecords (the records fetched ahead,
+// or expected at the records per bucket seen, are enough). New windows
+// open while fewer than the walk's slots plus spareWindows have pages to
+// fetch. Each try of a fetch takes one of the walk's slots (Concurrency,
+// or fewer while the Client's limit is lower), earliest window first, and
+// holds it only while on the wire (see [limits.transport]).
+//
+// Memory is bounded by pagesPerSlot×Concurrency + 1 pages held or being
+// fetched, Concurrency spare pages kept for reuse, and the page the caller
+// reads: 9×Concurrency + 2 pages (about 30 MiB at Concurrency 8 with pages
+// of 1000, which take about 0.4 MiB each once decoded).
 type windowedPager[T any] struct {
 	ctx         context.Context
 	cancel      context.CancelFunc
@@ -89,9 +95,6 @@ type windowedWalk struct {
 	first   *window.Window // a window resumed inside, walked before the planner's
 	at      Position       // where in first
 }
-
-// position is where the walk starts, to resume it from there.
-func (w windowedWalk) position() Position { return w.start }
 
 func newWindowedPager[T any](ctx context.Context, walk windowedWalk, query func(window.Window) (fetchFunc[T], error),
 	stamp func(T) time.Time, slots *limit.Slots, concurrency, maxRecords int) *windowedPager[T] {

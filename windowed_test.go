@@ -267,28 +267,6 @@ func TestWindowedBackoffHoldsNoSlot(t *testing.T) {
 	assert.Greater(t, tries[1]-tries[0], 1, "other windows were fetched while the failed one waited: %v", tries)
 }
 
-// A server that is down makes the client fail fast, however many retries
-// each request may have: the Client's retry budget runs out.
-func TestDownServerFailsFast(t *testing.T) {
-	t.Parallel()
-	f := smallFleet(t, fleetConfig{fault: func(url.Values) int { return http.StatusServiceUnavailable }})
-	client := f.client(t, supersim.WithMaxRetries(1000), supersim.WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	opts := hourlyBySim(june1, june1.AddDate(0, 0, 20), 100, 8)
-	_, err := collect(context.Background(), client, opts)
-	var apiErr *supersim.APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusServiceUnavailable, apiErr.Status)
-	sent := len(f.Queries())
-	assert.LessOrEqual(t, sent, 110, "500 tokens pay for 100 retries")
-	assert.Greater(t, sent, 50)
-
-	opts.Concurrency = 0
-	_, err = collect(context.Background(), client, opts)
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 1, apiErr.Attempts, "the budget is spent: no retries until requests succeed again")
-	assert.Len(t, f.Queries(), sent+1)
-}
-
 // checkpoint is what a program saves to resume an export: how many
 // records it wrote, and where to go on.
 type checkpoint struct {
