@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -61,49 +62,109 @@ func (b *basicCredentials) authorize(out *http.Request) error {
 func (b *basicCredentials) refused(*http.Request) bool { return false }
 
 // tokenRefreshMargin is how long before its expiry a token is replaced, so
-// that no request goes out with a token about to expire on the way.
+// that no request goes out with a token about to expire on the way. A token
+// that lives less than twice as long is replaced after half its life.
 const tokenRefreshMargin = 30 * time.Second
 
 // bearerCredentials sends OAuth 2.0 Bearer tokens. The token is fetched on
 // the first request that needs it, shared by every goroutine and walk of the
-// Client, replaced tokenRefreshMargin before it expires, and replaced once
-// when the API refuses it (revoked or rotated).
+// Client, replaced before it expires (see tokenRefreshMargin), and replaced
+// once per request when the API refuses it (revoked or rotated).
+//
+// A new token comes from one exchange at a time, run on a goroutine of its
+// own that every request needing a token waits for, each until its own
+// context ends; the exchange is abandoned when no request waits for it any
+// more. So a slow or stuck token source holds up no walk past its context,
+// and never the Client.
 type bearerCredentials struct {
 	fetch func(ctx context.Context) (*oauth2.Token, error)
-	lock  chan struct{} // held while reading or replacing token; a channel so that waiting honours the context
-	token *oauth2.Token
 	now   func() time.Time
+
+	mu      sync.Mutex
+	token   *oauth2.Token
+	renewAt time.Time // when token is to be replaced; zero for never
+	pending *exchange // the exchange in flight, if any
+}
+
+// exchange is one fetch of a new token and the requests waiting for it.
+type exchange struct {
+	done    chan struct{} // closed once token and err are set
+	token   *oauth2.Token
+	err     error
+	waiting int                // requests waiting for it
+	cancel  context.CancelFunc // abandons it
 }
 
 func newBearerCredentials(fetch func(ctx context.Context) (*oauth2.Token, error)) *bearerCredentials {
-	return &bearerCredentials{fetch: fetch, lock: make(chan struct{}, 1), now: time.Now}
+	return &bearerCredentials{fetch: fetch, now: time.Now}
 }
 
-// current returns a token valid for at least tokenRefreshMargin, fetching a
-// new one if needed. Concurrent callers share one exchange.
+// current returns a token that is not due for renewal, waiting for an
+// exchange if needed: the one in flight, or a new one.
 func (b *bearerCredentials) current(ctx context.Context) (*oauth2.Token, error) {
+	b.mu.Lock()
+	if b.token != nil && (b.renewAt.IsZero() || b.now().Before(b.renewAt)) {
+		token := b.token
+		b.mu.Unlock()
+		return token, nil
+	}
+	ex := b.pending
+	if ex == nil {
+		ex = b.start(ctx)
+	}
+	ex.waiting++
+	b.mu.Unlock()
+
 	select {
-	case b.lock <- struct{}{}:
+	case <-ex.done:
+		return ex.token, ex.err
 	case <-ctx.Done():
+		b.mu.Lock()
+		if ex.waiting--; ex.waiting == 0 && b.pending == ex {
+			ex.cancel()
+			b.pending = nil
+		}
+		b.mu.Unlock()
 		return nil, ctx.Err()
 	}
-	defer func() { <-b.lock }()
-	if b.usable(b.token) {
-		return b.token, nil
-	}
-	token, err := b.fetch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if token == nil || token.AccessToken == "" {
-		return nil, &TokenError{Description: "the token source gave no access token"}
-	}
-	b.token = token
-	return token, nil
 }
 
-func (b *bearerCredentials) usable(t *oauth2.Token) bool {
-	return t != nil && (t.Expiry.IsZero() || b.now().Add(tokenRefreshMargin).Before(t.Expiry))
+// start begins an exchange; b.mu is held. The exchange keeps the values of
+// ctx, the context of the request that needed it, but not its end.
+func (b *bearerCredentials) start(ctx context.Context) *exchange {
+	exCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	ex := &exchange{done: make(chan struct{}), cancel: cancel}
+	b.pending = ex
+	go func() {
+		defer cancel()
+		token, err := b.fetch(exCtx)
+		if err == nil && (token == nil || token.AccessToken == "") {
+			token, err = nil, &TokenError{Description: "the token source gave no access token"}
+		}
+		fetched := b.now()
+		b.mu.Lock()
+		if b.pending == ex {
+			b.pending = nil
+			if err == nil {
+				b.token, b.renewAt = token, renewal(token, fetched)
+			}
+		}
+		b.mu.Unlock()
+		ex.token, ex.err = token, err
+		close(ex.done)
+	}()
+	return ex
+}
+
+// renewal is when a token fetched at fetched is to be replaced: zero for a
+// token without expiry, tokenRefreshMargin before its expiry, or half way
+// through a shorter life.
+func renewal(token *oauth2.Token, fetched time.Time) time.Time {
+	if token.Expiry.IsZero() {
+		return time.Time{}
+	}
+	life := token.Expiry.Sub(fetched)
+	return token.Expiry.Add(-min(tokenRefreshMargin, max(life/2, 0)))
 }
 
 func (b *bearerCredentials) authorize(out *http.Request) error {
@@ -120,12 +181,8 @@ func (b *bearerCredentials) authorize(out *http.Request) error {
 // exchange.
 func (b *bearerCredentials) refused(out *http.Request) bool {
 	sent := strings.TrimPrefix(out.Header.Get("Authorization"), "Bearer ")
-	select {
-	case b.lock <- struct{}{}:
-	case <-out.Context().Done():
-		return false
-	}
-	defer func() { <-b.lock }()
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.token != nil && b.token.AccessToken == sent {
 		b.token = nil
 	}
@@ -146,34 +203,43 @@ func koreExchange(clientID, clientSecret, tokenURL string, client *http.Client) 
 	return func(ctx context.Context) (*oauth2.Token, error) {
 		token, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
 		if err != nil {
-			return nil, newTokenError(ctx, err, clientSecret)
+			return nil, newTokenError(ctx, err, secretForms(clientSecret, clientID+":"+clientSecret))
 		}
 		return token, nil
 	}
 }
 
 // callerTokens returns the fetch of tokens from a TokenSource the caller
-// manages.
+// manages. A panic in ts becomes a TokenError: it would happen on a
+// goroutine of the SDK's, where the caller could not recover it.
 func callerTokens(ts oauth2.TokenSource) func(context.Context) (*oauth2.Token, error) {
-	return func(ctx context.Context) (*oauth2.Token, error) {
-		token, err := ts.Token()
+	return func(ctx context.Context) (token *oauth2.Token, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				token, err = nil, &TokenError{Description: fmt.Sprintf("the token source panicked: %v", r)}
+			}
+		}()
+		token, err = ts.Token()
 		if err != nil {
-			return nil, newTokenError(ctx, err, "")
+			return nil, newTokenError(ctx, err, nil)
 		}
 		return token, nil
 	}
 }
 
 // TokenError is a failed OAuth 2.0 token exchange (KORE): the token
-// endpoint refused the client credentials, or could not be reached. A
-// refusal (400, 401 or 403) matches [ErrUnauthorized] with [errors.Is]; a
-// 429 matches [ErrRateLimited] and a 5xx [ErrServer], once the retries are
-// spent. No request was sent to the API.
+// endpoint refused the client credentials, or could not be reached, or the
+// caller's TokenSource failed. A refusal (400, 401 or 403) matches
+// [ErrUnauthorized] with [errors.Is]; a 429 matches [ErrRateLimited] and a
+// 5xx [ErrServer], once the retries are spent. No request was sent to the
+// API.
 type TokenError struct {
 	Status      int    // HTTP status of the token endpoint's last answer; 0 if none came
 	Code        string // the OAuth error code, such as "invalid_client"
 	Description string // the OAuth error_description, or what went wrong
-	Err         error  // the cause when no answer came (a connection error, the context)
+	Err         error  // the cause when no answer came: a connection error, the context, the TokenSource's error
+
+	forms []string // of the client secret, cut out of Err's text
 }
 
 // Error describes the failure, never with the client secret or a token.
@@ -190,7 +256,7 @@ func (e *TokenError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
 	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
+		fmt.Fprintf(&b, ": %s", redact(e.Err.Error(), e.forms))
 	}
 	return b.String()
 }
@@ -216,19 +282,19 @@ func (e *TokenError) Is(target error) bool {
 const maxTokenErrorText = 300
 
 // newTokenError describes err from an exchange. Only the OAuth error code
-// and description of the answer are kept, never its raw body, and the
-// secret is cut out of any text that would carry it.
-func newTokenError(ctx context.Context, err error, secret string) *TokenError {
+// and description of an answer are kept, never its raw body, and every form
+// of the secret is cut out before any text is shortened.
+func newTokenError(ctx context.Context, err error, forms []string) *TokenError {
 	var retrieve *oauth2.RetrieveError
 	if !errors.As(err, &retrieve) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return &TokenError{Err: ctxErr}
+			err = ctxErr
 		}
-		return &TokenError{Description: redact(err.Error(), secret)}
+		return &TokenError{Err: err, forms: forms}
 	}
 	e := &TokenError{
-		Code:        redact(clip(retrieve.ErrorCode, 64), secret),
-		Description: redact(clip(retrieve.ErrorDescription, maxTokenErrorText), secret),
+		Code:        clip(redact(retrieve.ErrorCode, forms), 64),
+		Description: clip(redact(retrieve.ErrorDescription, forms), maxTokenErrorText),
 	}
 	if retrieve.Response != nil {
 		e.Status = retrieve.Response.StatusCode
@@ -237,14 +303,6 @@ func newTokenError(ctx context.Context, err error, secret string) *TokenError {
 		e.Description = http.StatusText(e.Status)
 	}
 	return e
-}
-
-// redact cuts secret out of text.
-func redact(text, secret string) string {
-	if secret == "" {
-		return text
-	}
-	return strings.ReplaceAll(text, secret, "[redacted]")
 }
 
 // clip shortens text to at most n bytes of valid UTF-8 on one line.

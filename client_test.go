@@ -19,6 +19,7 @@ import (
 )
 
 func TestNewClientRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	creds := supersim.WithCredentials(testAccountSID, testAuthToken)
 	tests := []struct {
 		name   string
@@ -31,7 +32,11 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"base URL no host", supersim.WithBaseURL("https://"), "no host"},
 		{"base URL with user info", supersim.WithBaseURL("https://AC1:" + testAuthToken + "@example.com"), "must not carry credentials"},
 		{"base URL with query", supersim.WithBaseURL("https://example.com?x=1"), "no query"},
-		{"base URL with credentials and a bad port", supersim.WithBaseURL("https://user:" + testAuthToken + "@host:bad"), "not a valid URL"},
+		{"base URL with credentials and a bad port", supersim.WithBaseURL("https://user:" + testAuthToken + "@host:bad"), "must not carry credentials"},
+		{"base URL with credentials, no slashes", supersim.WithBaseURL("user:" + testAuthToken + "@host"), "must not carry credentials"},
+		{"base URL with credentials, opaque", supersim.WithBaseURL("https:user:" + testAuthToken + "@host"), "must not carry credentials"},
+		{"base URL with credentials, three slashes", supersim.WithBaseURL("https:///user:" + testAuthToken + "@host"), "must not carry credentials"},
+		{"token URL with credentials, opaque", supersim.WithTokenURL("ftp:user:" + testAuthToken + "@host"), "must not carry credentials"},
 		{"retry wait without bound", supersim.WithRetryWait(0, time.Duration(math.MaxInt64)), "over the 1h0m0s limit"},
 		{"nil HTTP client", supersim.WithHTTPClient(nil), "nil *http.Client"},
 		{"negative retries", supersim.WithMaxRetries(-1), "negative"},
@@ -95,6 +100,7 @@ func TestNewClientCredentials(t *testing.T) {
 }
 
 func TestClientIsNotPrintedWithSecrets(t *testing.T) {
+	t.Parallel()
 	client, err := supersim.NewClient(supersim.WithCredentials(testAccountSID, testAuthToken))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
@@ -104,6 +110,7 @@ func TestClientIsNotPrintedWithSecrets(t *testing.T) {
 }
 
 func TestHeaders(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"), supersim.WithUserAgent("billing-export/2.1"))
 	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
 	require.NoError(t, err)
@@ -120,6 +127,7 @@ func TestHeaders(t *testing.T) {
 }
 
 func TestWithHTTPClientKeepsCallersClientIntact(t *testing.T) {
+	t.Parallel()
 	var used int
 	mine := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		used++
@@ -140,6 +148,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(95)
 	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	const walkers = 8
@@ -171,6 +180,7 @@ func assertSameRecords(t *testing.T, want, got []supersim.UsageRecord) {
 }
 
 func TestContextErrorsAreReturned(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -1,11 +1,13 @@
-// Package supersim is a typed client for the Twilio Super SIM usage API,
-// GET /v1/UsageRecords: data uploaded, downloaded and billed, per SIM,
-// fleet, network or country, in hour, day or whole-period buckets.
+// Package supersim is a typed client for the Super SIM usage API,
+// GET /v1/UsageRecords, as Twilio serves it and as KORE Wireless, which now
+// owns Twilio's IoT business, serves it with OAuth 2.0 client credentials
+// ([WithKORE]): data uploaded, downloaded and billed, per SIM, fleet,
+// network or country, in hour, day or whole-period buckets.
 //
 // Create a [Client] with [NewClient] and walk records with
 // [Client.ListUsageRecords], which returns an [Iterator]:
 //
-//	client, err := supersim.NewClient() // TWILIO_* credentials from the environment
+//	client, err := supersim.NewClient() // TWILIO_* or KORE_* credentials from the environment
 //	it := client.ListUsageRecords(ctx, &supersim.ListUsageRecordsOptions{
 //		Group:       supersim.GroupSim,
 //		Granularity: supersim.GranularityDay,

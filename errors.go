@@ -1,7 +1,6 @@
 package supersim
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +27,9 @@ var (
 	ErrServer = errors.New("supersim: server error")
 
 	// ErrInvalidResponse wraps a 2xx answer the SDK cannot read: malformed
-	// or truncated JSON, a wrong "key", a bad next_page_url.
+	// or truncated JSON, invalid UTF-8, a name twice in one object or in
+	// another case, an integer beyond int64, an amount over 100 digits, a
+	// wrong "key", a bad next_page_url.
 	ErrInvalidResponse = errors.New("supersim: invalid response")
 	// ErrPagingLoop is returned when the server hands out the same next page
 	// again, or keeps pointing onward from empty pages: a walk that would
@@ -129,12 +130,21 @@ func (e *APIError) Is(target error) bool {
 // carried are cut out of the body first, for a proxy that echoes them.
 func newAPIError(resp *http.Response) *APIError {
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Twilio-Request-Id")}
+	var forms []string
 	if req := resp.Request; req != nil {
 		e.Method, e.Path = req.Method, req.URL.Path
-		body = redactSent(body, req)
+		forms = sentSecrets(req)
 	}
+	// Read past the limit by the longest secret form, cut the secrets out,
+	// then keep the limit: a secret across the cut is cut out whole.
+	longest := 0
+	for _, f := range forms {
+		longest = max(longest, len(f))
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, int64(maxErrorBody+longest)))
+	body = []byte(redact(string(body), forms))
+	body = body[:min(len(body), maxErrorBody)]
 	var twilio struct {
 		Code     int            `json:"code"`
 		Message  string         `json:"message"`
@@ -142,7 +152,10 @@ func newAPIError(resp *http.Response) *APIError {
 		Details  map[string]any `json:"details"`
 	}
 	if json.Unmarshal(body, &twilio) == nil && (twilio.Code != 0 || twilio.Message != "") {
-		e.Code, e.Message, e.MoreInfo, e.Details = twilio.Code, twilio.Message, twilio.MoreInfo, twilio.Details
+		e.Code, e.Message, e.MoreInfo = twilio.Code, oneLine(redact(twilio.Message, forms)), oneLine(redact(twilio.MoreInfo, forms))
+		if twilio.Details != nil { // JSON escapes can hide a secret from the cut above
+			e.Details = redactValue(twilio.Details, forms).(map[string]any)
+		}
 		return e
 	}
 	if loc, err := resp.Location(); err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -154,27 +167,30 @@ func newAPIError(resp *http.Response) *APIError {
 	return e
 }
 
-// redactSent cuts the Authorization header that req carried, and each of
-// its parts, out of body.
-func redactSent(body []byte, req *http.Request) []byte {
+// oneLine replaces control characters (line breaks, tabs, escapes) with
+// spaces, so that a server cannot break a log line in two.
+func oneLine(text string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, text)
+}
+
+// sentSecrets returns the forms of the Authorization header req carried,
+// and of each of its parts, for cutting out of what the server wrote back.
+func sentSecrets(req *http.Request) []string {
 	sent := req.Header.Get("Authorization")
 	if sent == "" {
-		return body
+		return nil
 	}
-	secrets := []string{sent}
-	scheme, credential, _ := strings.Cut(sent, " ")
-	secrets = append(secrets, credential)
-	if strings.EqualFold(scheme, "Basic") {
-		if user, password, ok := req.BasicAuth(); ok {
-			secrets = append(secrets, user+":"+password, password)
-		}
+	_, credential, _ := strings.Cut(sent, " ")
+	secrets := []string{sent, credential}
+	if user, password, ok := req.BasicAuth(); ok {
+		secrets = append(secrets, user+":"+password, password)
 	}
-	for _, secret := range secrets {
-		if len(secret) >= 4 { // never cut out a trivial string
-			body = bytes.ReplaceAll(body, []byte(secret), []byte("[redacted]"))
-		}
-	}
-	return body
+	return secretForms(secrets...)
 }
 
 // summarize describes a body that is not Twilio's JSON error.

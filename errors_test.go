@@ -18,6 +18,7 @@ import (
 )
 
 func TestAPIErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		status       int
@@ -67,6 +68,7 @@ func TestAPIErrors(t *testing.T) {
 }
 
 func TestAPIErrorCarriesDetails(t *testing.T) {
+	t.Parallel()
 	client, _ := newFakeAPI(t, serveFixture(t, 400, "error_400.json"))
 	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
 	var apiErr *supersim.APIError
@@ -79,6 +81,7 @@ func TestAPIErrorCarriesDetails(t *testing.T) {
 }
 
 func TestEmptyAndHugeErrorBodies(t *testing.T) {
+	t.Parallel()
 	t.Run("empty", func(t *testing.T) {
 		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) })
 		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
@@ -109,6 +112,7 @@ func TestEmptyAndHugeErrorBodies(t *testing.T) {
 }
 
 func TestRetriesRecoverFromTransientFailures(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	ok := serveFixture(t, 200, "page_billed_string.json")
 	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -136,6 +140,7 @@ func TestRetriesRecoverFromTransientFailures(t *testing.T) {
 }
 
 func TestNoRetryOnClientErrors(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{400, 401, 403, 404, 409, 501} {
 		client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) })
 		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
@@ -147,6 +152,7 @@ func TestNoRetryOnClientErrors(t *testing.T) {
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
 	for _, header := range []func() string{
 		func() string { return "1" },
 		func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
@@ -172,6 +178,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestContextEndsTheRetryWait(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "3600")
 		serveFixture(t, 429, "error_429.json")(w, r)
@@ -193,6 +200,7 @@ func TestContextEndsTheRetryWait(t *testing.T) {
 }
 
 func TestDroppedConnectionsAreRetried(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	ok := serveFixture(t, 200, "page_billed_string.json")
 	full := fixture(t, "page_billed_string.json")
@@ -200,8 +208,9 @@ func TestDroppedConnectionsAreRetried(t *testing.T) {
 		switch calls.Add(1) {
 		case 1: // the connection dies before any header
 			conn, _, err := w.(http.Hijacker).Hijack()
-			require.NoError(t, err)
-			conn.Close()
+			if assert.NoError(t, err) { // never require off the test's goroutine
+				conn.Close()
+			}
 		case 2: // the body is cut off mid-JSON
 			w.Header().Set("Content-Length", itoa(len(full)))
 			w.Write(full[:len(full)/2])
@@ -218,6 +227,7 @@ func TestDroppedConnectionsAreRetried(t *testing.T) {
 }
 
 func TestRetriesSpentOnConnectionErrors(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -236,6 +246,7 @@ func TestRetriesSpentOnConnectionErrors(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
+	t.Parallel()
 	var otherHits atomic.Int32
 	var gotAuth atomic.Bool
 	other := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -323,4 +334,50 @@ func TestErrorsSaySupersimOnce(t *testing.T) {
 	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
 	require.ErrorIs(t, err, supersim.ErrInvalidResponse)
 	assert.Equal(t, 1, strings.Count(err.Error(), "supersim:"), err.Error())
+}
+
+func TestEchoedSecretAcrossTheBodyLimitIsCutOutWhole(t *testing.T) {
+	t.Parallel()
+	for cut := 1; cut < 12; cut += 5 {
+		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusBadRequest)
+			echo := "token=" + testAuthToken
+			// The 64 KiB limit falls cut bytes into the echoed token.
+			fmt.Fprint(w, strings.Repeat("x", 64<<10-len("token=")-cut)+" "+echo)
+		})
+		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+		var apiErr *supersim.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.NotContains(t, apiErr.Message, testAuthToken[:5], "cut %d", cut)
+	}
+}
+
+func TestAPIErrorsAreOneLine(t *testing.T) {
+	t.Parallel()
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"code": 20001, "message": "bad\nlevel=ERROR msg=forged\r\n", "more_info": "https://x\n"}`)
+	})
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "\n")
+	assert.NotContains(t, err.Error(), "\r")
+}
+
+func TestAttemptsCountTriesNotRedirectHops(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			http.Redirect(w, r, endpoint+"?moved=1", http.StatusTemporaryRedirect)
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}, supersim.WithMaxRetries(2))
+	_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 3, apiErr.Attempts)
 }

@@ -57,6 +57,34 @@ func ExampleClient_ListUsageRecords() {
 	// HS00000000000000000000000000000002 27000 bytes 0.03 USD
 }
 
+func ExampleWithKORE() {
+	// A fake of KORE's API and token endpoint; against KORE itself, drop the
+	// last two options (or set KORE_CLIENT_ID and KORE_CLIENT_SECRET and
+	// call NewClient with no option at all).
+	srv := supersimtest.NewServer(supersimtest.WithKORE(), supersimtest.WithSamples(nil))
+	defer srv.Close()
+	client, err := supersim.NewClient(
+		supersim.WithKORE(supersimtest.ClientID, supersimtest.ClientSecret),
+		supersim.WithTokenURL(srv.TokenURL()),
+		supersim.WithBaseURL(srv.URL),
+	)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("provider:", client.Provider())
+
+	_, err = client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 1000}).Collect()
+	var verr *supersim.ValidationError
+	fmt.Println(errors.As(err, &verr), verr.Field) // KORE pages hold at most 249 records
+
+	recs, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 249}).Collect()
+	fmt.Println(len(recs), err, "token exchanges:", srv.TokenExchanges())
+	// Output:
+	// provider: kore
+	// true PageSize
+	// 0 <nil> token exchanges: 1
+}
+
 func ExampleIterator_Next() {
 	srv := exampleServer()
 	defer srv.Close()
@@ -77,8 +105,8 @@ func ExampleIterator_Next() {
 		fmt.Println("error:", err)
 	}
 	// Output:
-	// 12:00AM 8000
 	// 1:00AM 8000
+	// 12:00AM 8000
 }
 
 func ExampleIterator_NextPosition() {

@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Fuzz targets for what reads untrusted input: options (from users),
@@ -74,10 +78,25 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"usage_records":[{"data_total_billed":"1,5"}],"meta":{"key":"usage_records"}}`))
 	f.Add([]byte(`{"usage_records":[],"meta":{"key":"sims"}}`))
 	f.Add([]byte(`{"usage_records":[{"data_total":9223372036854775808}]`))
+	f.Add([]byte(`{"usage_records":[null,{"Sim_Sid":"x","x":{"y":1,"y":2}}],"meta":{"key":"usage_records","key":"usage_records"}}`))
+	f.Add([]byte("{\"usage_records\":[{\"sim_sid\":\"\\ud800\xff\"}],\"meta\":{\"key\":\"usage_records\"}}"))
+	f.Add(testPage(1, 2))
+	previous := testPage(7, 2) // decoded first into the same memory: nothing of it may show
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var body bytes.Buffer
-		page := usageRecordsPage{UsageRecords: make([]UsageRecord, 0, 2)}
-		err := decodePage(bytes.NewReader(data), int64(len(data)), &body, &page)
+		items, _, err := decodeUsageRecords(bytes.NewReader(previous), -1, nil)
+		if err != nil || len(items) != 2 {
+			t.Fatalf("the previous page: %d records, %v", len(items), err)
+		}
+		items, meta, err := decodeUsageRecords(bytes.NewReader(data), int64(len(data)), items)
+		if err != nil && !errors.Is(err, ErrInvalidResponse) {
+			t.Fatalf("error %v is not ErrInvalidResponse", err)
+		}
+		if reason := strictOnly(data); reason != "" {
+			if err == nil {
+				t.Fatalf("accepted a page with %s", reason)
+			}
+			return
+		}
 
 		// The reference: encoding/json, with the same checks.
 		var ref usageRecordsPage
@@ -86,40 +105,21 @@ func FuzzDecodePage(f *testing.F) {
 			refErr = errors.New("wrong key")
 		}
 		if (err == nil) != (refErr == nil) {
-			t.Fatalf("decodePage says %v where encoding/json says %v", err, refErr)
+			t.Fatalf("decodeUsageRecords says %v where encoding/json says %v", err, refErr)
 		}
 		if err != nil {
 			return
 		}
-		for i := range ref.UsageRecords {
-			p := &ref.UsageRecords[i].Period
-			p.StartTime, p.EndTime = p.StartTime.UTC(), p.EndTime.UTC()
-		}
-		if !reflect.DeepEqual(ref.Meta, page.Meta) || len(ref.UsageRecords) != len(page.UsageRecords) {
-			t.Fatalf("decoded %+v, encoding/json %+v", page.Meta, ref.Meta)
+		toUTC(ref.UsageRecords)
+		if !reflect.DeepEqual(ref.Meta, meta) || len(ref.UsageRecords) != len(items) {
+			t.Fatalf("decoded %+v and %d records, encoding/json %+v and %d", meta, len(items), ref.Meta, len(ref.UsageRecords))
 		}
 		for i := range ref.UsageRecords {
-			if !reflect.DeepEqual(ref.UsageRecords[i], page.UsageRecords[i]) {
-				t.Fatalf("record %d: decoded %+v, encoding/json %+v", i, page.UsageRecords[i], ref.UsageRecords[i])
+			if !reflect.DeepEqual(ref.UsageRecords[i], items[i]) {
+				t.Fatalf("record %d: decoded %+v, encoding/json %+v", i, items[i], ref.UsageRecords[i])
 			}
 		}
-		body.Reset()
-		body.WriteString(strings.Repeat("x", body.Cap())) // the records must not share the reused buffer
-		for i := range ref.UsageRecords {
-			if !reflect.DeepEqual(ref.UsageRecords[i], page.UsageRecords[i]) {
-				t.Fatalf("record %d changed with the body buffer", i)
-			}
-		}
-		if page.Meta.Key != "usage_records" {
-			t.Fatalf("accepted key %q", page.Meta.Key)
-		}
-		var plain struct {
-			UsageRecords []json.RawMessage `json:"usage_records"`
-		}
-		if json.Unmarshal(data, &plain) != nil || len(plain.UsageRecords) != len(page.UsageRecords) {
-			t.Fatalf("decoded %d records where encoding/json sees %d", len(page.UsageRecords), len(plain.UsageRecords))
-		}
-		for _, r := range page.UsageRecords {
+		for _, r := range items {
 			for _, tm := range []time.Time{r.Period.StartTime, r.Period.EndTime} {
 				if tm.Location() != time.UTC {
 					t.Fatalf("time %v is not in UTC", tm)
@@ -130,6 +130,105 @@ func FuzzDecodePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// strictOnly returns why decode.go refuses data where encoding/json may
+// read it (see decode.go), or "" when both must agree. It finds out without
+// the decoder under test: by scanning the bytes, and by walking
+// encoding/json's tokens along the page's Go types.
+func strictOnly(data []byte) string {
+	if !utf8.Valid(data) {
+		return "invalid UTF-8"
+	}
+	for i := 0; i+5 < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		if data[i+1] != 'u' {
+			i++ // an escaped character, maybe a backslash
+			continue
+		}
+		r, err := strconv.ParseUint(string(data[i+2:i+6]), 16, 32)
+		if err != nil || !utf16.IsSurrogate(rune(r)) {
+			continue
+		}
+		if r < 0xdc00 && i+11 < len(data) && data[i+6] == '\\' && data[i+7] == 'u' {
+			if low, err := strconv.ParseUint(string(data[i+8:i+12]), 16, 32); err == nil && low >= 0xdc00 && low <= 0xdfff {
+				i += 11 // a pair
+				continue
+			}
+		}
+		return "a lone surrogate"
+	}
+	reason, _ := namesOnly(json.NewDecoder(bytes.NewReader(data)), reflect.TypeFor[usageRecordsPage]())
+	return reason
+}
+
+// namesOnly reads one value from dec, to be decoded into a t (nil when it
+// is skipped), and returns a name encoding/json would take and decode.go
+// refuses: one twice in an object, or one matching a field of t only when
+// case is ignored.
+func namesOnly(dec *json.Decoder, t reflect.Type) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	switch tok {
+	case json.Delim('['):
+		var elem reflect.Type
+		if t != nil && t.Kind() == reflect.Slice {
+			elem = t.Elem()
+		}
+		for dec.More() {
+			if reason, err := namesOnly(dec, elem); reason != "" || err != nil {
+				return reason, err
+			}
+		}
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", err
+			}
+			name, _ := tok.(string)
+			if seen[name] {
+				return "a duplicate name " + strconv.Quote(name), nil
+			}
+			seen[name] = true
+			child, exact := fieldType(t, name)
+			if child != nil && !exact {
+				return "a name in other case " + strconv.Quote(name), nil
+			}
+			if reason, err := namesOnly(dec, child); reason != "" || err != nil {
+				return reason, err
+			}
+		}
+	default:
+		return "", nil
+	}
+	_, err = dec.Token() // the end of the array or object
+	return "", err
+}
+
+// fieldType returns the type of t's field that encoding/json decodes the
+// member name into, and whether the name is exact; nil if none.
+func fieldType(t reflect.Type, name string) (reflect.Type, bool) {
+	if t == nil || t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil, false
+	}
+	var folded reflect.Type
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case tag == name:
+			return f.Type, true
+		case strings.EqualFold(tag, name):
+			folded = f.Type
+		}
+	}
+	return folded, false
 }
 
 func FuzzDecimal(f *testing.F) {
@@ -169,7 +268,59 @@ func FuzzDecimal(f *testing.F) {
 		if x.Cmp(y) != rx.Cmp(ry) {
 			t.Fatalf("Cmp(%s, %s) = %d", a, b, x.Cmp(y))
 		}
+		if diff := x.Sub(y); diff.Rat().Cmp(new(big.Rat).Sub(rx, ry)) != 0 {
+			t.Fatalf("%s - %s = %s", a, b, diff)
+		}
+		if neg := x.Neg(); neg.Rat().Cmp(new(big.Rat).Neg(rx)) != 0 || neg.Neg().Cmp(x) != 0 {
+			t.Fatalf("-%s = %s", a, neg)
+		}
+		places := len(b)%12 - 3
+		rounded := x.Round(places)
+		if rounded.Rat().Cmp(roundHalfAway(rx, places)) != 0 {
+			t.Fatalf("%s to %d places = %s", a, places, rounded)
+		}
+		if _, frac, _ := strings.Cut(rounded.String(), "."); len(frac) != max(places, 0) {
+			t.Fatalf("%s to %d places is written %s", a, places, rounded)
+		}
 	})
+}
+
+// roundHalfAway rounds r to places fraction digits, halves away from zero,
+// with math/big only.
+func roundHalfAway(r *big.Rat, places int) *big.Rat {
+	unit := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(places, -places))), nil))
+	if places < 0 {
+		unit.Inv(unit)
+	}
+	v := new(big.Rat).Mul(r, unit)
+	half := new(big.Rat).Add(new(big.Rat).Abs(v), big.NewRat(1, 2))
+	n := new(big.Int).Quo(half.Num(), half.Denom())
+	if v.Sign() < 0 {
+		n.Neg(n)
+	}
+	return new(big.Rat).Quo(new(big.Rat).SetInt(n), unit)
+}
+
+// TestDecimalRoundAgreesWithBig checks Round against roundHalfAway on
+// random amounts, in both of Decimal's forms.
+func TestDecimalRoundAgreesWithBig(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		if rng.IntN(3) == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(strconv.FormatUint(rng.Uint64N(1e18), 10) + strconv.FormatUint(rng.Uint64N(1e6), 10))
+		b.WriteString("e" + strconv.Itoa(rng.IntN(40)-30))
+		s := b.String()
+		places := rng.IntN(24) - 4
+		got := MustParseDecimal(s).Round(places)
+		want, _ := new(big.Rat).SetString(s)
+		require.Zero(t, got.Rat().Cmp(roundHalfAway(want, places)), "%s to %d places = %s", s, places, got)
+		_, frac, _ := strings.Cut(got.String(), ".")
+		require.Len(t, frac, max(places, 0), "%s to %d places = %s", s, places, got)
+	}
 }
 
 func FuzzNextPosition(f *testing.F) {

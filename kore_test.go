@@ -2,6 +2,7 @@ package supersim_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,21 +196,33 @@ func TestKOREClientSendsBearerTokensFromOneExchange(t *testing.T) {
 	}
 }
 
-func TestKORETokenIsReplacedBeforeItExpires(t *testing.T) {
+func TestExpiredTokensAreReplacedBeforeTheNextRequest(t *testing.T) {
 	t.Parallel()
-	// A token that lives 20 s is always within the refresh margin: every
-	// request must get a fresh one rather than risk an expired one.
-	k := newKOREAPI(t, 20, makeRecords(30))
-	recs, err := k.client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{NoPrefetch: true}).Collect()
+	var calls atomic.Int32
+	var mu sync.Mutex
+	var got []string
+	api := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("Authorization"))
+		mu.Unlock()
+		pagedHandler(t, makeRecords(30), 10, "")(w, r)
+	})
+	// Each token has expired by the time the next request needs one.
+	ts := tokenSourceFunc(func() (*oauth2.Token, error) {
+		n := calls.Add(1)
+		return &oauth2.Token{AccessToken: fmt.Sprintf("short-%d", n), Expiry: time.Now().Add(-time.Millisecond)}, nil
+	})
+	client, err := supersim.NewClient(supersim.WithTokenSource(ts), supersim.WithBaseURL(api.URL))
+	require.NoError(t, err)
+	recs, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{NoPrefetch: true}).Collect()
 	require.NoError(t, err)
 	assert.Len(t, recs, 30)
-	requests := k.api.Requests()
-	require.Len(t, requests, 3)
-	assert.Equal(t, 3, k.tokens.exchanges())
-	for i, r := range requests {
-		assert.Equal(t, "Bearer "+k.tokens.issued[i], r.Header.Get("Authorization"))
-	}
+	assert.Equal(t, []string{"Bearer short-1", "Bearer short-2", "Bearer short-3"}, got)
 }
+
+type tokenSourceFunc func() (*oauth2.Token, error)
+
+func (f tokenSourceFunc) Token() (*oauth2.Token, error) { return f() }
 
 func TestKORERevokedTokenCausesOneExchangeAndOneRetry(t *testing.T) {
 	t.Parallel()
@@ -490,4 +504,139 @@ func TestKORECredentialsFromTheEnvironment(t *testing.T) {
 	_, err = supersim.NewClient()
 	assert.ErrorIs(t, err, supersim.ErrNoCredentials)
 	assert.Contains(t, err.Error(), "KORE_CLIENT_ID")
+}
+
+// The hostile review's findings: each must hold from now on.
+
+func TestTokenRefusalNeverQuotesTheSecretInAnyForm(t *testing.T) {
+	t.Parallel()
+	const secret = "Rv9+Sx/Q2w==k&Z"
+	echoes := map[string]func(form url.Values) string{
+		"raw":         func(f url.Values) string { return "bad secret " + f.Get("client_secret") },
+		"url-encoded": func(f url.Values) string { return "got client_secret=" + url.QueryEscape(f.Get("client_secret")) },
+		"base64": func(f url.Values) string {
+			return "Basic " + base64.StdEncoding.EncodeToString([]byte(koreClientID+":"+secret))
+		},
+		"at the cut": func(f url.Values) string { return strings.Repeat("x", 295) + " " + f.Get("client_secret") },
+	}
+	for name, echo := range echoes {
+		k := newKOREAPI(t, 3600, makeRecords(1))
+		k.tokens.describer = echo
+		client, err := supersim.NewClient(supersim.WithKORE(koreClientID, secret), supersim.WithTokenURL(k.tokens.URL),
+			supersim.WithBaseURL(k.api.URL), supersim.WithLogger(debugLogger(k.logs)))
+		require.NoError(t, err)
+		_, err = client.ListUsageRecords(context.Background(), nil).Collect()
+		require.ErrorIs(t, err, supersim.ErrUnauthorized, name)
+		for _, text := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), k.logs.String()} {
+			for _, form := range []string{secret, url.QueryEscape(secret), "Rv9+Sx", base64.StdEncoding.EncodeToString([]byte(koreClientID + ":" + secret))} {
+				assert.NotContains(t, text, form, name)
+			}
+		}
+	}
+}
+
+func TestAPIErrorsNeverQuoteAnEscapedToken(t *testing.T) {
+	t.Parallel()
+	api := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) {
+		token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		escaped := strings.NewReplacer("/", `\/`, "+", `\u002b`).Replace(token)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"code": 20001, "message": "token %s", "details": {"sent": ["%s"]}}`, escaped, escaped)
+	})
+	const token = "eyJ+abc/def001=="
+	client, err := supersim.NewClient(supersim.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})),
+		supersim.WithBaseURL(api.URL))
+	require.NoError(t, err)
+	_, err = client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	text := fmt.Sprintf("%v %+v %#v", err, apiErr.Details, apiErr)
+	assert.NotContains(t, text, token)
+	assert.NotContains(t, text, "abc/def001")
+	assert.Contains(t, apiErr.Message, "[redacted]")
+}
+
+func TestAStuckTokenSourceHoldsUpNoWalkPastItsContext(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var calls atomic.Int32
+	ts := tokenSourceFunc(func() (*oauth2.Token, error) {
+		if calls.Add(1) == 1 {
+			<-release // stuck, and deaf to any context
+		}
+		return &oauth2.Token{AccessToken: "fresh"}, nil
+	})
+	api := newPlainServer(t, pagedHandler(t, makeRecords(3), 10, ""))
+	client, err := supersim.NewClient(supersim.WithTokenSource(ts), supersim.WithBaseURL(api.URL))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = client.ListUsageRecords(ctx, nil).Collect()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+
+	// The Client is still usable: the next walk starts an exchange of its own.
+	recs, err := client.ListUsageRecords(context.Background(), nil).Collect()
+	require.NoError(t, err)
+	assert.Len(t, recs, 3)
+	close(release) // the stuck call ends, and with it its goroutine
+}
+
+func TestOneTokenRefreshPerRequestWhateverItsRetries(t *testing.T) {
+	t.Parallel()
+	k := newKOREAPI(t, 3600, makeRecords(5))
+	var n atomic.Int32
+	k.api.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k.api.mu.Lock()
+		k.api.requests = append(k.api.requests, r.Clone(context.Background()))
+		k.api.mu.Unlock()
+		if n.Add(1)%2 == 1 {
+			w.WriteHeader(http.StatusUnauthorized)
+		} else {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	})
+	_, err := k.client.ListUsageRecords(context.Background(), nil).Collect()
+	var apiErr *supersim.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.Status, "401, 503, then 401 again: unauthorized")
+	assert.Equal(t, 2, k.tokens.exchanges(), "one refresh for the request")
+	assert.Len(t, k.api.Requests(), 3)
+	assert.Equal(t, 3, apiErr.Attempts, "every request sent counts")
+}
+
+func TestTokenSourceFailuresAreTypedAndRecoverable(t *testing.T) {
+	t.Parallel()
+	sealed := errors.New("vault sealed")
+	api := newPlainServer(t, pagedHandler(t, makeRecords(30), 10, ""))
+	var calls atomic.Int32
+	panicky := tokenSourceFunc(func() (*oauth2.Token, error) {
+		if calls.Add(1) > 1 {
+			panic("token source exploded")
+		}
+		return &oauth2.Token{AccessToken: "once", Expiry: time.Now().Add(-time.Second)}, nil
+	})
+	client, err := supersim.NewClient(supersim.WithTokenSource(panicky), supersim.WithBaseURL(api.URL))
+	require.NoError(t, err)
+	// Page 2 is fetched ahead on the SDK's goroutine: the panic must not crash the program.
+	_, err = client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10}).Collect()
+	var tokenErr *supersim.TokenError
+	require.ErrorAs(t, err, &tokenErr)
+	assert.Contains(t, err.Error(), "panicked")
+
+	failing, err := supersim.NewClient(supersim.WithTokenSource(tokenSourceFunc(func() (*oauth2.Token, error) { return nil, sealed })),
+		supersim.WithBaseURL(api.URL))
+	require.NoError(t, err)
+	_, err = failing.ListUsageRecords(context.Background(), nil).Collect()
+	assert.ErrorIs(t, err, sealed, "the source's own error stays in the chain")
+
+	closed := newPlainServer(t, func(http.ResponseWriter, *http.Request) {})
+	closed.Close()
+	unreachable, err := supersim.NewClient(supersim.WithKORE(koreClientID, koreClientSecret), supersim.WithTokenURL(closed.URL),
+		supersim.WithBaseURL(api.URL), supersim.WithMaxRetries(0))
+	require.NoError(t, err)
+	_, err = unreachable.ListUsageRecords(context.Background(), nil).Collect()
+	require.ErrorAs(t, err, &tokenErr)
+	assert.NotNil(t, tokenErr.Err, "a connection error is the cause")
+	assert.NotContains(t, err.Error(), koreClientSecret)
 }

@@ -160,10 +160,14 @@ func WithTokenURL(rawURL string) Option {
 }
 
 // WithTokenSource sends Bearer tokens from ts, which the caller manages
-// (golang.org/x/oauth2): a KORE client, as with [WithKORE], that asks ts
-// for a token before every request and again, once, when the API refuses
-// one. ts must be safe for concurrent use; wrap it in
-// oauth2.ReuseTokenSource to cache tokens.
+// (golang.org/x/oauth2): a KORE client, as with [WithKORE]. The Client asks
+// ts for a token on the first request, keeps it until shortly before its
+// Expiry (for ever without one), and asks again once for a request that the
+// API answered 401. ts need not cache tokens (the Client does; a caching
+// source would hand back the refused token), must be safe for concurrent
+// use, and should return promptly: a request waits for it only until its
+// own context ends. An error or a panic in ts ends the walk with a
+// [*TokenError] that wraps the error.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
@@ -232,21 +236,22 @@ func WithBaseURL(rawURL string) Option {
 // host and no credentials. Its errors never quote the credentials a bad URL
 // may carry.
 func parseHTTPURL(option, rawURL string) (*url.URL, error) {
+	if strings.Contains(rawURL, "@") { // user info, however the rest is spelled: never quoted
+		return nil, fmt.Errorf("%s: the URL must not carry credentials ('@'); give them with a credential option", option)
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		var urlErr *url.Error
-		if !strings.Contains(rawURL, "@") && errors.As(err, &urlErr) {
+		if errors.As(err, &urlErr) {
 			return nil, fmt.Errorf("%s: not a valid URL: %v", option, urlErr.Err)
 		}
 		return nil, fmt.Errorf("%s: not a valid URL", option)
 	}
 	switch {
-	case u.User != nil:
-		return nil, fmt.Errorf("%s: the URL must not carry credentials; give them with a credential option", option)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("%s: %q: scheme must be http or https", option, u.Redacted())
+		return nil, fmt.Errorf("%s: %q: scheme must be http or https", option, rawURL)
 	case u.Host == "":
-		return nil, fmt.Errorf("%s: %q: no host", option, u.Redacted())
+		return nil, fmt.Errorf("%s: %q: no host", option, rawURL)
 	}
 	return u, nil
 }

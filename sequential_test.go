@@ -14,6 +14,7 @@ import (
 )
 
 func TestPrefetchStaysOnePageAhead(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(50)
 	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
@@ -34,6 +35,7 @@ func TestPrefetchStaysOnePageAhead(t *testing.T) {
 }
 
 func TestNoPrefetchFetchesOnDemand(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
 	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
 	defer it.Stop()
@@ -71,6 +73,7 @@ func within(t *testing.T, ch <-chan struct{}, what string) {
 }
 
 func TestEarlyBreakCancelsThePrefetch(t *testing.T) {
+	t.Parallel()
 	arrived, cancelled := make(chan struct{}, 1), make(chan struct{}, 1)
 	client, _ := newFakeAPI(t, stallingPages(t, arrived, cancelled))
 	for range client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10}).All() {
@@ -81,6 +84,7 @@ func TestEarlyBreakCancelsThePrefetch(t *testing.T) {
 }
 
 func TestCancelledContextStopsThePrefetch(t *testing.T) {
+	t.Parallel()
 	arrived, cancelled := make(chan struct{}, 1), make(chan struct{}, 1)
 	client, _ := newFakeAPI(t, stallingPages(t, arrived, cancelled))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -99,6 +103,7 @@ func TestCancelledContextStopsThePrefetch(t *testing.T) {
 }
 
 func TestPrefetchErrorsComeAfterTheRecordsBeforeThem(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(30)
 	var calls atomic.Int32
 	pages := pagedHandler(t, records, 10, "")

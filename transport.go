@@ -1,6 +1,7 @@
 package supersim
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -87,13 +88,35 @@ func (t *transport) retrying(cfg *config, hc *http.Client, onFailure retryableht
 // for it to read the OAuth error.
 func (t *transport) tokenClient(cfg *config, next http.RoundTripper) *http.Client {
 	noRedirects := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	hc := &http.Client{Transport: next, Timeout: DefaultTimeout, CheckRedirect: noRedirects}
+	hc := &http.Client{Transport: wholeAnswers{next}, Timeout: DefaultTimeout, CheckRedirect: noRedirects}
 	if cfg.httpClient != nil {
 		hc.Timeout = cfg.httpClient.Timeout
 	}
 	exchange := t.retrying(cfg, hc, retryablehttp.PassthroughErrorHandler).StandardClient()
 	exchange.CheckRedirect = noRedirects // the outer client is the one that would follow
 	return exchange
+}
+
+// maxTokenAnswer bounds the body of a token endpoint's answer.
+const maxTokenAnswer = 1 << 20
+
+// wholeAnswers reads each answer's body before handing it on, so that a
+// body cut short is a failed try, retried like a dropped connection,
+// rather than an error once the retries are behind.
+type wholeAnswers struct{ next http.RoundTripper }
+
+func (w wholeAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenAnswer))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // checkRetry is the retry policy of API requests: a failed token exchange
@@ -143,6 +166,9 @@ func lastAnswer(resp *http.Response, err error, tries int) (*http.Response, erro
 		}
 		return nil, tokenErr
 	}
+	if resp != nil && resp.Request != nil && triesOf(resp.Request.Context()).refreshed {
+		tries++ // a new token's second try counts too
+	}
 	if apiErr, ok := err.(*APIError); ok {
 		apiErr.Attempts = tries
 		return nil, apiErr
@@ -173,11 +199,27 @@ func (t *transport) logRetry(wait time.Duration, attempt int, resp *http.Respons
 	t.logger.Warn("supersim: retrying request", attrs...)
 }
 
-// triesKey carries a per-request try counter through the context.
+// triesKey carries a request's *tries through the context.
 type triesKey struct{}
 
+// tries is what one request's tries have done so far. Tries of one request
+// run one after another, never at once.
+type tries struct {
+	sent      int  // HTTP requests sent, a new token's second try included
+	refreshed bool // the credentials were renewed after a 401 once already
+}
+
 func withTries(ctx context.Context) context.Context {
-	return context.WithValue(ctx, triesKey{}, new(int))
+	return context.WithValue(ctx, triesKey{}, new(tries))
+}
+
+// triesOf returns the tries of the request with context ctx, or a blank
+// record for a request that has none.
+func triesOf(ctx context.Context) *tries {
+	if t, ok := ctx.Value(triesKey{}).(*tries); ok {
+		return t
+	}
+	return new(tries)
 }
 
 // originTransport adds the SDK's headers to every try, and the credentials
@@ -198,7 +240,10 @@ func (o *originTransport) sameOrigin(u *url.URL) bool {
 // RoundTrip implements http.RoundTripper.
 func (o *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, out, err := o.send(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && o.sameOrigin(out.URL) && o.creds.refused(out) {
+	record := triesOf(req.Context())
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && o.sameOrigin(out.URL) &&
+		!record.refreshed && o.creds.refused(out) {
+		record.refreshed = true // once per request, whatever its tries
 		drain(resp)
 		resp, _, err = o.send(req)
 	}
@@ -217,11 +262,9 @@ func (o *originTransport) send(req *http.Request) (*http.Response, *http.Request
 			return nil, out, err
 		}
 	}
-	try := 1
-	if n, ok := req.Context().Value(triesKey{}).(*int); ok {
-		*n++
-		try = *n
-	}
+	record := triesOf(req.Context())
+	record.sent++
+	try := record.sent
 	start := time.Now()
 	resp, err := o.next.RoundTrip(out)
 	if !o.logger.Enabled(req.Context(), slog.LevelDebug) {

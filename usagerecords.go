@@ -157,6 +157,13 @@ func (o *ListUsageRecordsOptions) Validate() error {
 	default:
 		bad("Granularity", "must be hour, day or all", string(o.Granularity))
 	}
+	checkYear := func(field string, t time.Time) {
+		if y := t.UTC().Year(); !t.IsZero() && (y < 0 || y > 9999) {
+			bad(field, "must be within the years 0000 to 9999 (RFC 3339)", t.UTC().String())
+		}
+	}
+	checkYear("StartTime", o.StartTime)
+	checkYear("EndTime", o.EndTime)
 	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
 		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
 	}
@@ -207,12 +214,6 @@ type UsageRecord struct {
 type Period struct {
 	StartTime time.Time `json:"start_time"`
 	EndTime   time.Time `json:"end_time"`
-}
-
-// usageRecordsPage is one page as the API sends it.
-type usageRecordsPage struct {
-	UsageRecords []UsageRecord `json:"usage_records"`
-	Meta         PageMeta      `json:"meta"`
 }
 
 // List returns an iterator over the usage records that opts select; nil

@@ -24,6 +24,7 @@ const (
 )
 
 func TestValidateRejectsEachBadField(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name  string
@@ -43,6 +44,8 @@ func TestValidateRejectsEachBadField(t *testing.T) {
 		{"unknown granularity", supersim.ListUsageRecordsOptions{Granularity: "week"}, "Granularity"},
 		{"end before start", supersim.ListUsageRecordsOptions{StartTime: start, EndTime: start.Add(-time.Hour)}, "EndTime"},
 		{"end equals start", supersim.ListUsageRecordsOptions{StartTime: start, EndTime: start}, "EndTime"},
+		{"end past year 9999", supersim.ListUsageRecordsOptions{EndTime: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "EndTime"},
+		{"start before year 0", supersim.ListUsageRecordsOptions{StartTime: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}, "StartTime"},
 		{"page size too large", supersim.ListUsageRecordsOptions{PageSize: 1001}, "PageSize"},
 		{"page size negative", supersim.ListUsageRecordsOptions{PageSize: -1}, "PageSize"},
 		{"page negative", supersim.ListUsageRecordsOptions{Page: -1}, "Page"},
@@ -61,6 +64,7 @@ func TestValidateRejectsEachBadField(t *testing.T) {
 }
 
 func TestValidateAcceptsGoodOptions(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	good := []supersim.ListUsageRecordsOptions{
 		{},
@@ -80,6 +84,7 @@ func TestValidateAcceptsGoodOptions(t *testing.T) {
 }
 
 func TestInvalidOptionsReportEveryFieldAndSendNothing(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"))
 	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
 		Network: "HWnope", IsoCountry: "France", PageSize: 5000, Group: "planet",
@@ -96,6 +101,7 @@ func TestInvalidOptionsReportEveryFieldAndSendNothing(t *testing.T) {
 }
 
 func TestQueryEncoding(t *testing.T) {
+	t.Parallel()
 	paris := time.FixedZone("CEST", 2*60*60)
 	tests := []struct {
 		name string
@@ -141,6 +147,7 @@ func TestQueryEncoding(t *testing.T) {
 }
 
 func TestListDoesNotWriteCallersOptions(t *testing.T) {
+	t.Parallel()
 	client, _ := newFakeAPI(t, pagedHandler(t, makeRecords(5), 2, ""))
 	opts := &supersim.ListUsageRecordsOptions{PageSize: 2, IsoCountry: "fr", StartTime: time.Date(2026, 1, 1, 1, 0, 0, 0, time.FixedZone("X", 3600))}
 	before := *opts
@@ -150,6 +157,7 @@ func TestListDoesNotWriteCallersOptions(t *testing.T) {
 }
 
 func TestDecodeFixtures(t *testing.T) {
+	t.Parallel()
 	t.Run("billed as string", func(t *testing.T) {
 		client, _ := newFakeAPI(t, serveFixture(t, 200, "page_billed_string.json"))
 		recs, err := client.ListUsageRecords(context.Background(), nil).Collect()
@@ -185,6 +193,7 @@ func TestDecodeFixtures(t *testing.T) {
 }
 
 func TestNullsDoNotInheritValuesFromThePreviousPage(t *testing.T) {
+	t.Parallel()
 	pages := []string{
 		`{"usage_records":[{"sim_sid":"` + validSim + `","billed_unit":"USD","data_total_billed":"1.5","data_total":9}],"meta":{"key":"usage_records","page":0,"next_page_url":"https://x/v1/UsageRecords?Page=1&PageToken=PT1"}}`,
 		`{"usage_records":[{"sim_sid":null,"billed_unit":null,"data_total_billed":null}],"meta":{"key":"usage_records","page":1,"next_page_url":null}}`,
@@ -204,6 +213,7 @@ func TestNullsDoNotInheritValuesFromThePreviousPage(t *testing.T) {
 }
 
 func TestPagingWalksEveryPageInOrder(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(25)
 	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	opts := &supersim.ListUsageRecordsOptions{PageSize: 10, Sim: "my.sim.1", Granularity: supersim.GranularityHour}
@@ -224,6 +234,7 @@ func TestPagingWalksEveryPageInOrder(t *testing.T) {
 }
 
 func TestMaxRecordsStopsFetching(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
 	got, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, MaxRecords: 15}).Collect()
 	require.NoError(t, err)
@@ -232,6 +243,7 @@ func TestMaxRecordsStopsFetching(t *testing.T) {
 }
 
 func TestBreakingOutOfAllStopsFetching(t *testing.T) {
+	t.Parallel()
 	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
 	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
 	n := 0
@@ -250,6 +262,7 @@ func TestBreakingOutOfAllStopsFetching(t *testing.T) {
 }
 
 func TestResumeFromSavedPosition(t *testing.T) {
+	t.Parallel()
 	records := makeRecords(45)
 	client, _ := newFakeAPI(t, pagedHandler(t, records, 10, ""))
 	opts := supersim.ListUsageRecordsOptions{PageSize: 10}
@@ -280,6 +293,7 @@ func TestResumeFromSavedPosition(t *testing.T) {
 }
 
 func TestNextPageURLOnAnotherHostStaysOnTheAPIOrigin(t *testing.T) {
+	t.Parallel()
 	var stolen int
 	other := newPlainServer(t, func(w http.ResponseWriter, r *http.Request) { stolen++ })
 	for _, host := range []string{other.URL, "https://evil.example", "http://" + strings.TrimPrefix(other.URL, "http://") + "/other/path"} {
@@ -294,6 +308,7 @@ func TestNextPageURLOnAnotherHostStaysOnTheAPIOrigin(t *testing.T) {
 }
 
 func TestPagingLoopsEndInAnError(t *testing.T) {
+	t.Parallel()
 	page := func(n int, records, next string) string {
 		return `{"usage_records":[` + records + `],"meta":{"key":"usage_records","page":` + itoa(n) + `,"next_page_url":` + next + `}}`
 	}
@@ -326,6 +341,7 @@ func TestPagingLoopsEndInAnError(t *testing.T) {
 }
 
 func TestMalformedPagesAreTypedErrors(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"not JSON":             `<html>oops</html>`,
 		"wrong key":            `{"sims":[],"meta":{"key":"sims","next_page_url":null}}`,

@@ -6,9 +6,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/supersimkit/supersim"
 	"github.com/supersimkit/supersim/internal/sid"
 )
+
+// record is one usage record as the server computes it, before it is
+// rendered for the wire.
+type record struct {
+	start, end                   time.Time
+	sim, fleet, network, country string // "" unless grouped by or filtered on
+	group                        string // the grouped dimension's value, for ordering
+	upload, download             int64
+	billed                       Amount
+	currency                     string // "" while billing is pending
+}
 
 // matches reports whether a sample passes the query's filters and range.
 func (q *listQuery) matches(s *Sample) bool {
@@ -29,131 +39,95 @@ func matchesSIDOrName(filter, prefix, sidValue, name string) bool {
 	return filter == name
 }
 
-// bucket returns the period that holds hour.
-func (q *listQuery) bucket(hour time.Time) supersim.Period {
+// bucket returns the period that holds hour, within [q.start, q.end): a
+// defaulted StartTime or EndTime need not fall on a bucket boundary, and
+// no record is labelled with time outside the range asked for.
+func (q *listQuery) bucket(hour time.Time) (start, end time.Time) {
 	switch q.granularity {
 	case "hour":
-		return supersim.Period{StartTime: hour, EndTime: hour.Add(time.Hour)}
+		start, end = hour, hour.Add(time.Hour)
 	case "day":
-		day := hour.Truncate(24 * time.Hour)
-		return supersim.Period{StartTime: day, EndTime: day.AddDate(0, 0, 1)}
+		start = hour.Truncate(24 * time.Hour)
+		end = start.AddDate(0, 0, 1)
+	default:
+		return q.start, q.end
 	}
-	return supersim.Period{StartTime: q.start, EndTime: q.end}
+	if start.Before(q.start) {
+		start = q.start
+	}
+	if end.After(q.end) {
+		end = q.end
+	}
+	return start, end
 }
 
-// recordKey identifies one output record: a bucket and a group.
+// recordKey identifies one output record: a bucket, a group and a currency.
 type recordKey struct {
-	start time.Time
-	group string
+	start           time.Time
+	group, currency string
 }
 
-// aggregate sums the matching samples into usage records, ordered by
-// period start, then by the grouped dimension. A dimension is set in a
-// record when the query grouped by it or filtered on it; the others are "".
-func (q *listQuery) aggregate(samples []Sample, account string) []supersim.UsageRecord {
+// aggregate sums the matching samples into usage records: one per bucket,
+// grouped value and billing currency, newest bucket first as in Twilio's
+// examples, then by the grouped value and the currency, ascending. A
+// dimension is set in a record when the query grouped by it or filtered on
+// it; the others are "".
+func (q *listQuery) aggregate(samples []Sample, amounts []Amount) []record {
 	index := map[recordKey]int{}
-	var records []supersim.UsageRecord
+	var records []record
 	for i := range samples {
 		s := &samples[i]
 		if !q.matches(s) {
 			continue
 		}
-		key := recordKey{start: q.bucket(s.Hour).StartTime, group: q.groupOf(s)}
+		start, end := q.bucket(s.Hour)
+		key := recordKey{start: start, group: q.groupOf(s), currency: s.Currency}
 		at, ok := index[key]
 		if !ok {
 			at = len(records)
 			index[key] = at
-			records = append(records, q.newRecord(s, account))
+			records = append(records, q.newRecord(s, start, end, key.group))
 		}
 		r := &records[at]
-		r.DataUpload += s.Upload
-		r.DataDownload += s.Download
-		r.DataTotal += s.Upload + s.Download
-		r.DataTotalBilled = r.DataTotalBilled.Add(s.Billed)
-		r.BilledUnit = s.Currency
+		r.upload += s.Upload
+		r.download += s.Download
+		r.billed = r.billed.add(amounts[i])
 	}
-	slices.SortFunc(records, func(a, b supersim.UsageRecord) int {
-		return cmp.Or(a.Period.StartTime.Compare(b.Period.StartTime), strings.Compare(q.groupOfRecord(a), q.groupOfRecord(b)))
+	slices.SortFunc(records, func(a, b record) int {
+		return cmp.Or(b.start.Compare(a.start), strings.Compare(a.group, b.group), strings.Compare(a.currency, b.currency))
 	})
 	return records
 }
 
 // newRecord starts the record of s's bucket and group, with no usage yet.
-func (q *listQuery) newRecord(s *Sample, account string) supersim.UsageRecord {
-	r := supersim.UsageRecord{AccountSID: account, Period: q.bucket(s.Hour)}
+func (q *listQuery) newRecord(s *Sample, start, end time.Time, group string) record {
+	r := record{start: start, end: end, group: group, currency: s.Currency}
 	if q.group == "sim" || q.sim != "" {
-		r.SimSID = s.Sim
+		r.sim = s.Sim
 	}
 	if q.group == "fleet" || q.fleet != "" {
-		r.FleetSID = s.Fleet
+		r.fleet = s.Fleet
 	}
 	if q.group == "network" || q.network != "" {
-		r.NetworkSID = s.Network
+		r.network = s.Network
 	}
 	if q.group == "isoCountry" || q.country != "" {
-		r.IsoCountry = s.IsoCountry
+		r.country = s.IsoCountry
 	}
 	return r
 }
 
+// groupOf is the value of the grouped dimension in s, "" without Group.
 func (q *listQuery) groupOf(s *Sample) string {
-	return q.pick(s.Sim, s.Fleet, s.Network, s.IsoCountry)
-}
-
-func (q *listQuery) groupOfRecord(r supersim.UsageRecord) string {
-	return q.pick(r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry)
-}
-
-func (q *listQuery) pick(sim, fleet, network, country string) string {
 	switch q.group {
 	case "sim":
-		return sim
+		return s.Sim
 	case "fleet":
-		return fleet
+		return s.Fleet
 	case "network":
-		return network
+		return s.Network
 	case "isoCountry":
-		return country
+		return s.IsoCountry
 	}
 	return ""
-}
-
-// Totals is the usage of a set of samples, summed exactly.
-type Totals struct {
-	Upload, Download, Total int64
-	Billed                  supersim.Decimal
-	Records                 int // samples (or, with AddRecord, records) counted
-}
-
-// AddRecord adds a usage record's bytes and amount to t, to sum a walk
-// for comparing with [Server.Totals].
-func (t *Totals) AddRecord(r supersim.UsageRecord) {
-	t.Upload += r.DataUpload
-	t.Download += r.DataDownload
-	t.Total += r.DataTotal
-	t.Billed = t.Billed.Add(r.DataTotalBilled)
-	t.Records++
-}
-
-// Filter selects samples for [Server.Totals], with the meaning of the API's
-// parameters: Sim and Fleet by SID or unique name, [Start, End).
-type Filter struct {
-	Sim, Fleet, Network, IsoCountry string
-	Start, End                      time.Time
-}
-
-// totals sums the samples that f selects.
-func totals(samples []Sample, f Filter) Totals {
-	q := &listQuery{sim: f.Sim, fleet: f.Fleet, network: f.Network, country: strings.ToUpper(f.IsoCountry), start: f.Start, end: f.End}
-	var t Totals
-	for i := range samples {
-		if s := &samples[i]; q.matches(s) {
-			t.Upload += s.Upload
-			t.Download += s.Download
-			t.Total += s.Upload + s.Download
-			t.Billed = t.Billed.Add(s.Billed)
-			t.Records++
-		}
-	}
-	return t
 }

@@ -9,7 +9,10 @@ import (
 )
 
 // Sample is one SIM's usage in one hour: the raw data the server aggregates
-// into usage records.
+// into usage records. Samples may bill in several currencies, and a
+// Currency of "" is usage whose billing is still pending (Billed is then
+// normally zero): the server keeps each currency, and pending usage, in
+// records of their own.
 type Sample struct {
 	Sim        string           // Sim SID, HS + 32 hex digits
 	SimName    string           // the Sim's unique name, may be ""
@@ -21,7 +24,7 @@ type Sample struct {
 	Upload     int64            // bytes
 	Download   int64            // bytes
 	Billed     supersim.Decimal // amount billed for the hour
-	Currency   string           // ISO 4217, the same for every sample
+	Currency   string           // ISO 4217; "" while billing is pending
 }
 
 // DemoSIMs, DemoFleets and DemoNetworks size the demo dataset.

@@ -7,22 +7,96 @@
 //	defer srv.Close()
 //	client, err := srv.Client()
 //
-// The server implements GET /v1/UsageRecords: the Sim and Fleet filters (by
-// SID or unique name), Network and IsoCountry, Group, Granularity in UTC
-// hour, day or whole-period buckets, StartTime (inclusive) and EndTime
-// (exclusive) with Twilio's defaults, PageSize, and opaque PageTokens in
-// absolute next_page_url links. It answers Twilio's errors with their codes:
-// 401/20003 for bad credentials, 400/83600 for an invalid parameter,
-// 83603/83604/83605 for ranges Twilio refuses, 21481 for a bad PageToken,
-// 70002 for a Page without its token, 404/20404 for an unknown path.
+// # What it follows
 //
-// Records come ordered by period start, then by the grouped dimension;
-// buckets without usage are left out, so a query that selects no usage
-// gets an empty page. A Sim or Fleet filter that names nothing selects
-// nothing.
+// The server implements GET /v1/UsageRecords as Twilio's OpenAPI
+// description and error pages describe it:
 //
-// For failure tests, [Server.InjectFaults] queues statuses with Retry-After
-// headers, dropped connections, truncated and stalled bodies, and
-// [Server.SetLatency] slows every answer. [Server.Requests] logs what
-// arrived, with the kind of credentials used.
+//   - Parameters: the Sim and Fleet filters (by SID or unique name),
+//     Network and IsoCountry, Group, Granularity in UTC hour, day or
+//     whole-period buckets, StartTime (inclusive) and EndTime (exclusive)
+//     with Twilio's defaults (EndTime now, StartTime a month before),
+//     PageSize 1–1000 (default 50), and opaque PageTokens in absolute
+//     next_page_url links that carry the filters.
+//   - Records: one per bucket and grouped value, newest bucket first and,
+//     within a bucket, by the grouped value ascending, as in every example
+//     of the description; buckets without usage are left out. sim_sid,
+//     fleet_sid, network_sid and iso_country are set only for a dimension
+//     grouped by or filtered on, null otherwise; data_total_billed is a
+//     JSON string ([WithBilledAsNumber] sends a number); billed_unit is
+//     null while billing is pending.
+//   - Errors, in Twilio's JSON with code and more_info: 401/20003 for
+//     missing or bad credentials, 400/83600 for an invalid parameter,
+//     83601 for a StartTime or EndTime sent off a UTC midnight with
+//     Granularity day, 83602 for one sent off the hour with Granularity
+//     hour, 83603/83604/83605 for ranges Twilio refuses, 21481 for a bad
+//     PageToken, 70002 for a Page without its token, 404/20404 for another
+//     path, 405/20004 for another method.
+//   - A Twilio-Request-Id header (RQ and 32 hex digits) on every answer.
+//
+// # Where it departs from Twilio
+//
+// Some behaviour Twilio does not document; the fake picks one and says so:
+//
+//   - A defaulted StartTime or EndTime need not be on a bucket boundary;
+//     the buckets at the edges are then cut to the range, so no record is
+//     labelled with time outside it.
+//   - A defaulted EndTime is "now" on the first page and the same instant
+//     on the next ones: the PageToken carries it, so a walk sees one range.
+//   - Samples may mix currencies (an account bills in one on Twilio):
+//     each currency, and usage whose billing is pending, gets records of
+//     its own, the pending ones first, then by currency code.
+//   - Twilio documents no concurrency limit; [WithMaxInFlight] adds one.
+//   - Error messages are the fake's own; only codes and statuses follow
+//     Twilio.
+//
+// # KORE mode
+//
+// [WithKORE] serves the API as KORE does since it took over Twilio's IoT
+// business (the same endpoint, records and errors; see KORE's OpenAPI
+// descriptions), with a token endpoint on a second origin, as
+// api.korewireless.com is to supersim.api.korewireless.com:
+//
+//   - [Server.TokenURL] takes a form-encoded POST with grant_type
+//     client_credentials, client_id and client_secret ([ClientID],
+//     [ClientSecret]) in the body, and answers
+//     {"access_token", "expires_in", "token_type": "Bearer", "scope"} with
+//     a new random token (no refresh token). Wrong or missing client
+//     credentials, or credentials in an Authorization header instead of
+//     the body, get 401 {"error": "invalid_client", "error_description"};
+//     another grant type 400 unsupported_grant_type; a missing grant type,
+//     a body that is not a form or a method other than POST get
+//     invalid_request.
+//   - Tokens last [WithTokenLifetime] (an hour by default) by the
+//     server's clock, so a test that moves [WithClock] expires them;
+//     [Server.RevokeTokens] invalidates every token issued so far;
+//     [Server.TokenExchanges] counts the requests to the token endpoint;
+//     [Server.InjectTokenFaults] queues faults there.
+//   - The API takes only a Bearer token the server issued, unexpired and
+//     not revoked: anything else, HTTP Basic included, gets 401 with code
+//     20003. A PageSize over 249 gets 400 with code 83600 (KORE's
+//     description caps PageSize at 249 and does not name a code; 83600 is
+//     Twilio's code for an invalid parameter).
+//   - The request log records AuthBearer, never the token.
+//   - [Server.Client] is a KORE client: supersim.WithKORE(ClientID,
+//     ClientSecret) and supersim.WithTokenURL([Server.TokenURL]).
+//
+// # Amounts
+//
+// Amounts are added exactly with math/big ([Amount], [Money]), never with
+// supersim.Decimal, so that [Server.Totals] and the amounts the server
+// sends check the SDK's arithmetic instead of repeating it.
+//
+// # Faults and observation
+//
+// [Server.InjectFaults] queues a [Fault] for each of the next API requests
+// ([Server.InjectTokenFaults] for the KORE token endpoint):
+// a status with Twilio's code and an optional Retry-After ([FaultStatus]),
+// a raw body ([FaultBody]), a dropped connection ([FaultDrop]), a body
+// cut short ([FaultTruncate]) or stalled ([FaultStall]), a slow answer
+// ([FaultLatency], [Fault.After]). [Server.SetLatency] slows every answer.
+// [Server.Requests] logs what arrived, with the kind of credentials used
+// but never the credentials; [Server.Stats] counts requests served,
+// refused and in flight. [Server.Client] returns a supersim client with
+// short retry waits, so that tests of retries take milliseconds.
 package supersimtest

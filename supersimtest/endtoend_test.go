@@ -48,7 +48,8 @@ func TestSDKSumsEqualTheDatasetTotals(t *testing.T) {
 			assert.Equal(t, want.Download, got.Download)
 			assert.Equal(t, want.Total, got.Total)
 			assert.Equal(t, want.Billed.String(), got.Billed.String())
-			assert.Zero(t, want.Billed.Cmp(got.Billed))
+			assert.True(t, want.Billed.Equal(got.Billed), "billed %s, want %s", got.Billed, want.Billed)
+			assert.Equal(t, []string{"USD"}, got.Billed.Currencies())
 		})
 	}
 }

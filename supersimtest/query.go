@@ -20,19 +20,8 @@ const (
 	maxAllMonths     = 18                  // 83604
 	maxAgeMonths     = 18                  // 83605
 	defaultPageSize  = 50
-	maxPageSize      = 1000
+	maxPageSize      = 1000 // Twilio's; KORE's is korePageSize
 )
-
-// apiError is an answer in Twilio's error format.
-type apiError struct {
-	status  int
-	code    int
-	message string
-}
-
-func badParam(format string, args ...any) *apiError {
-	return &apiError{400, 83600, fmt.Sprintf(format, args...)}
-}
 
 // listQuery is a parsed, validated GET /v1/UsageRecords.
 type listQuery struct {
@@ -41,12 +30,13 @@ type listQuery struct {
 	start, end                   time.Time
 	pageSize, page               int
 	pageToken                    string
+	endDefaulted                 bool       // EndTime was not sent: "now", bound into the PageTokens
 	filters                      url.Values // what next_page_url carries besides paging
 }
 
 // parseQuery checks the parameters the way Twilio does, against the
-// server's clock.
-func parseQuery(v url.Values, now time.Time) (*listQuery, *apiError) {
+// server's clock and with the largest PageSize the server allows.
+func parseQuery(v url.Values, now time.Time, pageSizeLimit int) (*listQuery, *apiError) {
 	q := &listQuery{
 		sim: v.Get("Sim"), fleet: v.Get("Fleet"), network: v.Get("Network"),
 		country: strings.ToUpper(v.Get("IsoCountry")),
@@ -81,8 +71,8 @@ func parseQuery(v url.Values, now time.Time) (*listQuery, *apiError) {
 	if q.pageSize, err = intParam(v, "PageSize", defaultPageSize); err != nil {
 		return nil, err
 	}
-	if q.pageSize < 1 || q.pageSize > maxPageSize {
-		return nil, badParam("PageSize must be between 1 and %d", maxPageSize)
+	if q.pageSize < 1 || q.pageSize > pageSizeLimit {
+		return nil, badParam("PageSize must be between 1 and %d", pageSizeLimit)
 	}
 	if q.page, err = intParam(v, "Page", 0); err != nil {
 		return nil, err
@@ -112,9 +102,14 @@ func intParam(v url.Values, name string, def int) (int, *apiError) {
 }
 
 // parseRange reads StartTime and EndTime, applies their defaults and
-// Twilio's limits.
+// Twilio's limits. A defaulted EndTime is "now" on the first page and the
+// same instant on every later one: the PageToken carries it.
 func (q *listQuery) parseRange(v url.Values, now time.Time) *apiError {
 	var err *apiError
+	q.endDefaulted = v.Get("EndTime") == ""
+	if end, ok := tokenEnd(q.pageToken); ok && q.endDefaulted {
+		now = end
+	}
 	if q.end, err = timeParam(v, "EndTime", now); err != nil {
 		return err
 	}
@@ -123,6 +118,10 @@ func (q *listQuery) parseRange(v url.Values, now time.Time) *apiError {
 	}
 	span := q.end.Sub(q.start)
 	switch {
+	case q.granularity == "day" && (offBoundary(v, "StartTime", q.start, 24*time.Hour) || offBoundary(v, "EndTime", q.end, 24*time.Hour)):
+		return &apiError{400, 83601, "StartTime and EndTime must be at midnight UTC for Granularity day"}
+	case q.granularity == "hour" && (offBoundary(v, "StartTime", q.start, time.Hour) || offBoundary(v, "EndTime", q.end, time.Hour)):
+		return &apiError{400, 83602, "StartTime and EndTime must be on the hour UTC for Granularity hour"}
 	case !q.end.After(q.start):
 		return badParam("EndTime must be after StartTime")
 	case q.start.Before(now.Truncate(24*time.Hour).AddDate(0, -maxAgeMonths, 0)):
@@ -135,6 +134,12 @@ func (q *listQuery) parseRange(v url.Values, now time.Time) *apiError {
 		return &apiError{400, 83604, "Query period is too long for Granularity " + q.granularity}
 	}
 	return nil
+}
+
+// offBoundary reports whether the parameter name was sent with a time t
+// that is not on a multiple of unit (UTC). Defaulted times are not checked.
+func offBoundary(v url.Values, name string, t time.Time, unit time.Duration) bool {
+	return v.Get(name) != "" && !t.Equal(t.Truncate(unit))
 }
 
 func timeParam(v url.Values, name string, def time.Time) (time.Time, *apiError) {
@@ -162,9 +167,31 @@ func (q *listQuery) fingerprint() uint32 {
 	return h.Sum32()
 }
 
-// token is the opaque PageToken of page.
+// token is the opaque PageToken of page: the page, the fingerprint of the
+// filters and, when EndTime was defaulted, the end the first page used.
 func (q *listQuery) token(page int) string {
-	return "PT" + base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d:%08x", page, q.fingerprint()))
+	text := fmt.Appendf(nil, "%d:%08x", page, q.fingerprint())
+	if q.endDefaulted {
+		text = fmt.Appendf(text, ":%d", q.end.UnixNano())
+	}
+	return "PT" + base64.RawURLEncoding.EncodeToString(text)
+}
+
+// tokenEnd reads the defaulted EndTime a PageToken carries, if any.
+func tokenEnd(token string) (time.Time, bool) {
+	text, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(token, "PT"))
+	if err != nil {
+		return time.Time{}, false
+	}
+	parts := strings.Split(string(text), ":")
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	nanos, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, nanos).UTC(), true
 }
 
 // checkToken accepts only the token this query hands out for q.page.

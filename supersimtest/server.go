@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/supersimkit/supersim"
-	"github.com/supersimkit/supersim/internal/conntrack"
 )
 
 // Credentials the server accepts unless [WithCredentials] says otherwise.
@@ -26,6 +25,13 @@ const (
 // DemoSeed seeds the demo dataset unless [WithDemoSeed] says otherwise.
 const DemoSeed = 2026
 
+// The retry waits of a [Server.Client]: short, so that tests of retries
+// take milliseconds.
+const (
+	ClientRetryWaitMin = time.Millisecond
+	ClientRetryWaitMax = 10 * time.Millisecond
+)
+
 // Server is a fake of the Super SIM API on loopback: GET /v1/UsageRecords
 // with Twilio's parameters, paging, errors and limits, over data the test
 // controls. Close it when done.
@@ -36,133 +42,100 @@ type Server struct {
 	srv       *httptest.Server
 	transport *http.Transport // behind HTTPClient: trusts the server, keeps connections for concurrent walks
 	samples   []Sample
+	amounts   []Amount // samples[i].Billed, parsed once
 	account   string
 	accounts  map[string]string // username -> secret, Account SID pair
 	keys      map[string]string // username -> secret, API key pair
 	clock     func() time.Time
-	numbers   bool // billed amounts as JSON numbers
+	numbers   bool         // billed amounts as JSON numbers
+	kore      *tokenIssuer // KORE mode: Bearer tokens from a token endpoint; nil for Twilio's Basic auth
 
-	mu       sync.Mutex
-	faults   []Fault
-	latency  time.Duration
-	requests []Request
-	conns    conntrack.Tracker
-	results  *memo[[]supersim.UsageRecord] // aggregated records per query
-	bodies   *memo[[]byte]                 // rendered pages, so that only latency is slow
+	mu          sync.Mutex
+	faults      []Fault
+	latency     time.Duration
+	requests    []Request
+	maxInFlight int
+	stats       Stats
+	results     *memo[[]record] // aggregated records per query
+	bodies      *memo[[]byte]   // rendered pages, so that only latency is slow
 }
 
-// Option configures a [Server].
-type Option func(*settings)
-
-type settings struct {
-	samples    []Sample
-	demoSeed   uint64
-	clock      func() time.Time
-	tls        bool
-	numbers    bool
-	accountSID string
-	authToken  string
-	apiKey     string
-	apiSecret  string
-}
-
-// WithSamples serves these samples instead of the demo dataset. Every
-// sample must have the same Currency.
-func WithSamples(samples []Sample) Option {
-	return func(s *settings) { s.samples = samples }
-}
-
-// WithDemoSeed seeds the demo dataset (see [DemoDataset]).
-func WithDemoSeed(seed uint64) Option {
-	return func(s *settings) { s.demoSeed = seed }
-}
-
-// WithClock sets the server's clock: the default EndTime, the 18-month
-// limit on StartTime and the end of the demo dataset. The default is time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(s *settings) { s.clock = now }
-}
-
-// WithTLS serves HTTPS; use [Server.Client] or [Server.HTTPClient], which
-// trust its certificate.
-func WithTLS() Option {
-	return func(s *settings) { s.tls = true }
-}
-
-// WithBilledAsNumber sends data_total_billed as a JSON number (0.03)
-// instead of the JSON string ("0.03") Twilio's examples show.
-func WithBilledAsNumber() Option {
-	return func(s *settings) { s.numbers = true }
-}
-
-// WithCredentials sets the Account SID and Auth Token the server accepts
-// (and the account_sid of every record), and the API key pair.
-func WithCredentials(accountSID, authToken, apiKey, apiSecret string) Option {
-	return func(s *settings) {
-		s.accountSID, s.authToken, s.apiKey, s.apiSecret = accountSID, authToken, apiKey, apiSecret
-	}
-}
-
-// NewServer starts a Server. It panics if the samples mix currencies, as
-// httptest.NewServer panics when it cannot listen.
+// NewServer starts a Server, in Twilio mode unless [WithKORE] says
+// otherwise. It panics if it cannot listen, as httptest.NewServer does, or
+// if an option is out of range.
 func NewServer(opts ...Option) *Server {
-	set := settings{demoSeed: DemoSeed, clock: time.Now,
+	set := settings{demoSeed: DemoSeed, clock: time.Now, lifetime: DefaultTokenLifetime,
 		accountSID: AccountSID, authToken: AuthToken, apiKey: APIKey, apiSecret: APISecret}
 	for _, opt := range opts {
 		opt(&set)
 	}
-	if set.samples == nil {
-		set.samples = DemoDataset(set.demoSeed, set.clock())
+	if set.lifetime <= 0 {
+		panic(fmt.Sprintf("supersimtest: WithTokenLifetime(%v): the lifetime must be positive", set.lifetime))
 	}
-	for _, sample := range set.samples {
-		if sample.Currency != set.samples[0].Currency {
-			panic(fmt.Sprintf("supersimtest: samples mix currencies %q and %q", set.samples[0].Currency, sample.Currency))
-		}
+	if !set.samplesSet {
+		set.samples = DemoDataset(set.demoSeed, set.clock())
 	}
 	s := &Server{
 		samples: set.samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
-		accounts: map[string]string{set.accountSID: set.authToken},
-		keys:     map[string]string{set.apiKey: set.apiSecret},
-		results:  newMemo[[]supersim.UsageRecord](64),
-		bodies:   newMemo[[]byte](1024),
+		accounts:    map[string]string{set.accountSID: set.authToken},
+		keys:        map[string]string{set.apiKey: set.apiSecret},
+		maxInFlight: set.maxInFlight,
+		results:     newMemo[[]record](64),
+		bodies:      newMemo[[]byte](1024),
+	}
+	s.amounts = make([]Amount, len(s.samples))
+	for i, sample := range s.samples {
+		s.amounts[i] = mustParseAmount(sample.Billed.String())
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.Config.ConnState = s.conns.Track
 	if set.tls {
 		s.srv.StartTLS()
 	} else {
 		s.srv.Start()
 	}
 	s.URL = s.srv.URL
+	if set.kore {
+		s.kore = newTokenIssuer(set.lifetime, set.clock, set.tls)
+	}
 	s.transport = s.srv.Client().Transport.(*http.Transport).Clone()
 	s.transport.MaxIdleConnsPerHost = supersim.MaxConcurrency
 	return s
 }
 
-// Close shuts the server down and waits for its requests to end.
+// Close shuts the server (and its token endpoint) down and waits for
+// their requests to end.
 func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+	if s.kore != nil {
+		s.kore.srv.CloseClientConnections()
+		s.kore.srv.Close()
+	}
 	s.transport.CloseIdleConnections()
 }
 
-// ActiveConnections counts the connections in the middle of a request:
-// once a client has read or closed every response body, it is 0 (idle
-// keep-alive connections do not count).
-func (s *Server) ActiveConnections() int { return s.conns.Active() }
-
 // HTTPClient returns an *http.Client that trusts the server's certificate
-// (for WithTLS), to give supersim.WithHTTPClient. Its connections are
-// closed with the server.
+// and its token endpoint's (for WithTLS), to give supersim.WithHTTPClient.
+// Its connections are closed with the server.
 func (s *Server) HTTPClient() *http.Client { return &http.Client{Transport: s.transport} }
 
-// Client returns a supersim client for this server, authenticated with the
-// Account SID pair; opts come after the server's own options.
+// Client returns a supersim client for this server: its HTTPClient,
+// retry waits of ClientRetryWaitMin to ClientRetryWaitMax instead of
+// production backoff, and the credentials of the mode: the Account SID
+// pair (Twilio), or WithKORE(ClientID, ClientSecret) and
+// WithTokenURL(TokenURL()) (KORE). opts come after the server's own, so
+// they override them; another credential option conflicts with the
+// server's (use supersim.NewClient with WithBaseURL and HTTPClient then).
 func (s *Server) Client(opts ...supersim.Option) (*supersim.Client, error) {
 	base := []supersim.Option{
 		supersim.WithBaseURL(s.URL),
-		supersim.WithCredentials(s.account, s.accounts[s.account]),
 		supersim.WithHTTPClient(s.HTTPClient()),
+		supersim.WithRetryWait(ClientRetryWaitMin, ClientRetryWaitMax),
+	}
+	if s.kore != nil {
+		base = append(base, supersim.WithKORE(ClientID, ClientSecret), supersim.WithTokenURL(s.TokenURL()))
+	} else {
+		base = append(base, supersim.WithCredentials(s.account, s.accounts[s.account]))
 	}
 	return supersim.NewClient(append(base, opts...)...)
 }
@@ -172,27 +145,58 @@ func (s *Server) Samples() []Sample { return s.samples }
 
 // Totals sums the samples f selects, straight from the dataset: what any
 // walk of the matching usage records must add up to.
-func (s *Server) Totals(f Filter) Totals { return totals(s.samples, f) }
+func (s *Server) Totals(f Filter) Totals { return totals(s.samples, s.amounts, f) }
 
-// serve answers one request.
+// InjectFaults makes the next n API requests get f instead of their real
+// answer, after any faults already queued.
+func (s *Server) InjectFaults(n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults = append(s.faults, f)
+	}
+}
+
+// SetLatency delays every API answer by d (0 for none), like a distant API.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// apiEndpoint is GET /v1/UsageRecords and its errors, for faults.
+func (s *Server) apiEndpoint(auth AuthKind) endpoint {
+	return endpoint{
+		serve: func(w http.ResponseWriter, r *http.Request) { s.serveAPI(w, r, auth) },
+		writeError: func(w http.ResponseWriter, status, code int) {
+			writeError(w, statusError(status, code))
+		},
+	}
+}
+
+// serve answers one API request.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Twilio-Request-Id", newRequestID())
 	auth := s.authKind(r)
-	fault, faulty, latency, index := s.arrive(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: auth})
-	if !sleep(r.Context(), latency) {
-		return // the client gave up: the log keeps status 0
+	a := s.arrive(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: auth})
+	if a.refused {
+		writeError(w, &apiError{http.StatusTooManyRequests, 20429, "Too Many Requests"})
+		s.finish(a, http.StatusTooManyRequests)
+		return
+	}
+	if !sleep(r.Context(), a.latency) {
+		s.finish(a, 0) // the client gave up
+		return
 	}
 	rec := &statusRecorder{ResponseWriter: w}
-	switch {
-	case faulty && (fault.Status != 0 || fault.Drop || fault.Truncate || fault.Stall):
-		s.serveFault(rec, r, fault)
-	default:
-		s.serveAPI(rec, r, auth)
-	}
-	s.answered(index, rec.status)
+	serveFault(rec, r, a.fault, s.apiEndpoint(auth))
+	s.finish(a, rec.status)
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, auth AuthKind) {
 	switch {
+	case (auth == AuthNone || auth == AuthInvalid) && s.kore != nil:
+		writeError(w, &apiError{401, 20003, "Authentication Error - a valid Bearer token is required"})
 	case auth == AuthNone || auth == AuthInvalid:
 		writeError(w, &apiError{401, 20003, "Authentication Error - invalid username"})
 	case r.URL.Path != "/v1/UsageRecords":
@@ -210,12 +214,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, auth AuthKind)
 	}
 }
 
-// authKind checks the Basic credentials.
+// authKind checks the credentials: Basic in Twilio mode, a Bearer token
+// in KORE mode.
 func (s *Server) authKind(r *http.Request) AuthKind {
+	if r.Header.Get("Authorization") == "" {
+		return AuthNone
+	}
+	if s.kore != nil {
+		if token, ok := bearerToken(r); ok && s.kore.valid(token) {
+			return AuthBearer
+		}
+		return AuthInvalid
+	}
 	user, pass, ok := r.BasicAuth()
 	switch {
 	case !ok:
-		return AuthNone
+		return AuthInvalid
 	case s.accounts[user] == pass && pass != "":
 		return AuthAccount
 	case s.keys[user] == pass && pass != "":
@@ -226,7 +240,11 @@ func (s *Server) authKind(r *http.Request) AuthKind {
 
 // page renders the page a request asks for.
 func (s *Server) page(r *http.Request) ([]byte, *apiError) {
-	q, apiErr := parseQuery(r.URL.Query(), s.clock().UTC())
+	pageSizeLimit := maxPageSize
+	if s.kore != nil {
+		pageSizeLimit = korePageSize
+	}
+	q, apiErr := parseQuery(r.URL.Query(), s.clock().UTC(), pageSizeLimit)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -278,12 +296,12 @@ func (s *Server) page(r *http.Request) ([]byte, *apiError) {
 }
 
 // records returns the whole result of q, aggregated once per distinct query.
-func (s *Server) records(q *listQuery) []supersim.UsageRecord {
+func (s *Server) records(q *listQuery) []record {
 	key := q.resultKey()
 	if cached, ok := s.results.get(key); ok {
 		return cached
 	}
-	records := q.aggregate(s.samples, s.account)
+	records := q.aggregate(s.samples, s.amounts)
 	s.results.put(key, records)
 	return records
 }
@@ -313,15 +331,6 @@ func encode(v map[string][]string) string {
 		}
 	}
 	return strings.Join(parts, "&")
-}
-
-func writeError(w http.ResponseWriter, e *apiError) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"code": e.code, "message": e.message, "status": e.status,
-		"more_info": fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.code),
-	})
 }
 
 // statusRecorder remembers the status written.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,8 +52,9 @@ func newServer(t *testing.T, opts ...supersimtest.Option) *supersimtest.Server {
 	return srv
 }
 
-// get sends a raw request and decodes the JSON answer.
-func get(t *testing.T, srv *supersimtest.Server, pathAndQuery string, user, pass string) (int, map[string]any) {
+// fetch sends a raw request and reads the whole answer; an answer cut
+// short gives the bytes that came and the read error.
+func fetch(t *testing.T, srv *supersimtest.Server, pathAndQuery string, user, pass string) (*http.Response, []byte, error) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, srv.URL+pathAndQuery, nil)
 	require.NoError(t, err)
@@ -62,8 +64,17 @@ func get(t *testing.T, srv *supersimtest.Server, pathAndQuery string, user, pass
 	resp, err := srv.HTTPClient().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return resp, raw, err
+}
+
+// get sends a raw request and decodes the JSON answer.
+func get(t *testing.T, srv *supersimtest.Server, pathAndQuery string, user, pass string) (int, map[string]any) {
+	t.Helper()
+	resp, raw, err := fetch(t, srv, pathAndQuery, user, pass)
+	require.NoError(t, err)
 	var body map[string]any
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	require.NoError(t, json.Unmarshal(raw, &body), "%s", raw)
 	return resp.StatusCode, body
 }
 
@@ -171,22 +182,20 @@ func TestGroupingSetsOnlyTheGroupedDimension(t *testing.T) {
 
 func TestGranularityBuckets(t *testing.T) {
 	srv := newServer(t)
-	period := func(r map[string]any) string {
-		p := r["period"].(map[string]any)
-		return p["start_time"].(string) + "/" + p["end_time"].(string)
-	}
 	_, body := list(t, srv, rangeQuery+"&Granularity=day")
 	recs := records(body)
 	require.Len(t, recs, 2)
-	assert.Equal(t, "2026-06-01T00:00:00Z/2026-06-02T00:00:00Z", period(recs[0]))
-	assert.Equal(t, float64(1100+2200+4400), recs[0]["data_total"])
-	assert.Equal(t, "2026-06-02T00:00:00Z/2026-06-03T00:00:00Z", period(recs[1]))
+	assert.Equal(t, "2026-06-02T00:00:00Z/2026-06-03T00:00:00Z", period(recs[0]), "newest first")
+	assert.Equal(t, float64(3300+5500), recs[0]["data_total"])
+	assert.Equal(t, "2026-06-01T00:00:00Z/2026-06-02T00:00:00Z", period(recs[1]))
+	assert.Equal(t, float64(1100+2200+4400), recs[1]["data_total"])
 
 	_, body = list(t, srv, rangeQuery+"&Granularity=hour")
 	recs = records(body)
 	require.Len(t, recs, 4, "empty hours are left out")
-	assert.Equal(t, "2026-06-01T01:00:00Z/2026-06-01T02:00:00Z", period(recs[0]))
-	assert.Equal(t, float64(1100+4400), recs[0]["data_total"])
+	assert.Equal(t, "2026-06-02T05:00:00Z/2026-06-02T06:00:00Z", period(recs[0]), "newest first")
+	assert.Equal(t, "2026-06-01T01:00:00Z/2026-06-01T02:00:00Z", period(recs[3]))
+	assert.Equal(t, float64(1100+4400), recs[3]["data_total"])
 
 	_, body = list(t, srv, rangeQuery+"&Granularity=all")
 	recs = records(body)
@@ -199,6 +208,24 @@ func TestGranularityBuckets(t *testing.T) {
 	recs = records(body)
 	require.Len(t, recs, 1)
 	assert.Equal(t, float64(500), recs[0]["data_upload"], "StartTime inclusive, EndTime exclusive")
+}
+
+func period(r map[string]any) string {
+	p := r["period"].(map[string]any)
+	return p["start_time"].(string) + "/" + p["end_time"].(string)
+}
+
+// TestOrderLikeTwilioExamples checks the order of Twilio's examples
+// (readAllDay, readDayGroupBySim, ...): newest bucket first, and within a
+// bucket by the grouped value, ascending.
+func TestOrderLikeTwilioExamples(t *testing.T) {
+	srv := newServer(t)
+	_, body := list(t, srv, rangeQuery+"&Granularity=day&Group=sim")
+	var got []string
+	for _, r := range records(body) {
+		got = append(got, period(r)[:10]+" "+r["sim_sid"].(string))
+	}
+	assert.Equal(t, []string{"2026-06-02 " + simA, "2026-06-02 " + simB, "2026-06-01 " + simA, "2026-06-01 " + simB}, got)
 }
 
 func TestDefaultRange(t *testing.T) {
@@ -216,6 +243,18 @@ func TestDefaultRange(t *testing.T) {
 	p := recs[0]["period"].(map[string]any)
 	assert.Equal(t, "2026-05-15T12:30:00Z", p["start_time"])
 	assert.Equal(t, "2026-06-15T12:30:00Z", p["end_time"])
+
+	// Defaulted times need not be on a bucket boundary: the buckets at the
+	// edges are cut to the range, never labelled with time outside it.
+	_, body = list(t, srv, "Granularity=day")
+	recs = records(body)
+	require.Len(t, recs, 2)
+	assert.Equal(t, "2026-06-15T00:00:00Z/2026-06-15T12:30:00Z", period(recs[0]))
+	assert.Equal(t, "2026-05-15T12:30:00Z/2026-05-16T00:00:00Z", period(recs[1]))
+	_, body = list(t, srv, "Granularity=hour&StartTime=2026-06-15T00:00:00Z")
+	recs = records(body)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "2026-06-15T12:00:00Z/2026-06-15T12:30:00Z", period(recs[0]))
 }
 
 func TestPagingLikeTwilio(t *testing.T) {
@@ -284,6 +323,11 @@ func TestParameterErrors(t *testing.T) {
 		{"Granularity=day&StartTime=2026-02-01T00:00:00Z&EndTime=2026-05-02T00:00:00Z", 83604},
 		{"Granularity=all&StartTime=2025-01-01T00:00:00Z&EndTime=2026-07-02T00:00:00Z", 83604},
 		{"StartTime=2024-12-01T00:00:00Z&EndTime=2025-01-01T00:00:00Z", 83605},
+		{"Granularity=day&StartTime=2026-06-01T01:00:00Z&EndTime=2026-06-03T00:00:00Z", 83601},
+		{"Granularity=day&StartTime=2026-06-01T00:00:00Z&EndTime=2026-06-02T12:00:00Z", 83601},
+		{"Granularity=day&StartTime=2026-06-01T00:00:00%2B02:00&EndTime=2026-06-03T00:00:00Z", 83601},
+		{"Granularity=hour&StartTime=2026-06-01T00:30:00Z&EndTime=2026-06-02T00:00:00Z", 83602},
+		{"Granularity=hour&StartTime=2026-06-01T00:00:00Z&EndTime=2026-06-02T00:00:00.5Z", 83602},
 	}
 	for _, tt := range tests {
 		status, body := list(t, srv, tt.query)
@@ -295,6 +339,9 @@ func TestParameterErrors(t *testing.T) {
 		"Group=sim&StartTime=2026-05-01T00:00:00Z&EndTime=2026-06-01T00:00:00Z",
 		"Granularity=day&StartTime=2026-02-01T00:00:00Z&EndTime=2026-05-01T00:00:00Z",
 		"Granularity=all&StartTime=2025-01-01T00:00:00Z&EndTime=2026-06-01T00:00:00Z",
+		"Granularity=all&StartTime=2026-06-01T00:30:00Z&EndTime=2026-06-02T00:00:00.5Z",
+		"Granularity=day&StartTime=2026-06-01T02:00:00%2B02:00&EndTime=2026-06-03T00:00:00Z",
+		"Granularity=hour&StartTime=2026-06-01T01:00:00Z&EndTime=2026-06-02T05:00:00Z",
 	} {
 		status, _ := list(t, srv, ok)
 		assert.Equal(t, 200, status, ok)
@@ -314,51 +361,6 @@ func TestBilledAsNumber(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 }
 
-func TestFaultInjection(t *testing.T) {
-	srv := newServer(t)
-	client, err := srv.Client(supersim.WithRetryWait(time.Millisecond, 2*time.Millisecond), supersim.WithMaxRetries(5))
-	require.NoError(t, err)
-	srv.InjectFaults(1, supersimtest.Fault{Status: 503, RetryAfter: "0"})
-	srv.InjectFaults(1, supersimtest.Fault{Drop: true})
-	srv.InjectFaults(1, supersimtest.Fault{Truncate: true})
-	srv.InjectFaults(1, supersimtest.Fault{Status: 429, Body: "slow down", Latency: 20 * time.Millisecond})
-	recs, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
-		StartTime: day1, EndTime: day1.AddDate(0, 0, 2), Granularity: supersim.GranularityHour,
-	}).Collect()
-	require.NoError(t, err)
-	assert.Len(t, recs, 4)
-	reqs := srv.Requests()
-	require.Len(t, reqs, 5)
-	statuses := []int{}
-	for _, r := range reqs {
-		statuses = append(statuses, r.Status)
-	}
-	assert.Equal(t, []int{503, 0, 200, 429, 200}, statuses)
-	assert.Equal(t, []bool{true, true, true, true, false}, []bool{reqs[0].Fault, reqs[1].Fault, reqs[2].Fault, reqs[3].Fault, reqs[4].Fault})
-}
-
-func TestStallEndsWithTheClientsContext(t *testing.T) {
-	srv := newServer(t)
-	client, err := srv.Client(supersim.WithMaxRetries(0))
-	require.NoError(t, err)
-	srv.InjectFaults(1, supersimtest.Fault{Stall: true})
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err = client.ListUsageRecords(ctx, &supersim.ListUsageRecordsOptions{StartTime: day1, EndTime: day2}).Collect()
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-}
-
-func TestLatencyEndsWithTheClientsContext(t *testing.T) {
-	srv := newServer(t)
-	srv.SetLatency(time.Hour)
-	client, err := srv.Client(supersim.WithMaxRetries(0))
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	_, err = client.ListUsageRecords(ctx, nil).Collect()
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-}
-
 func TestTLS(t *testing.T) {
 	srv := newServer(t, supersimtest.WithTLS())
 	require.True(t, strings.HasPrefix(srv.URL, "https://"))
@@ -371,13 +373,6 @@ func TestTLS(t *testing.T) {
 	for _, r := range srv.Requests() {
 		assert.Equal(t, supersimtest.AuthAccount, r.Auth)
 	}
-}
-
-func TestMixedCurrenciesPanic(t *testing.T) {
-	mixed := []supersimtest.Sample{{Currency: "USD"}, {Currency: "EUR"}}
-	assert.PanicsWithValue(t, `supersimtest: samples mix currencies "USD" and "EUR"`, func() {
-		supersimtest.NewServer(supersimtest.WithSamples(mixed))
-	})
 }
 
 func TestDemoDatasetIsDeterministic(t *testing.T) {
@@ -412,4 +407,61 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+func TestWithSamplesNilServesNothing(t *testing.T) {
+	t.Parallel()
+	for name, none := range map[string][]supersimtest.Sample{"nil": nil, "empty": {}} {
+		srv := newServer(t, supersimtest.WithSamples(none))
+		assert.Empty(t, srv.Samples(), name)
+		status, body := list(t, srv, "")
+		require.Equal(t, 200, status, name)
+		assert.Empty(t, records(body), name)
+		assert.Zero(t, srv.Totals(supersimtest.Filter{Start: day1, End: now}).Records, name)
+	}
+	demo := supersimtest.NewServer(supersimtest.WithClock(func() time.Time { return now }))
+	defer demo.Close()
+	assert.NotEmpty(t, demo.Samples(), "without WithSamples: the demo dataset")
+}
+
+// TestDefaultedEndTimeIsFixedForTheWalk walks with no EndTime while the
+// server's clock runs an hour a request: every page must see the "now" of
+// the first.
+func TestDefaultedEndTimeIsFixedForTheWalk(t *testing.T) {
+	t.Parallel()
+	first := now.Truncate(time.Hour)
+	var hourly []supersimtest.Sample
+	for h := -10; h < 10; h++ {
+		hourly = append(hourly, supersimtest.Sample{Sim: simA, Hour: first.Add(time.Duration(h) * time.Hour), Upload: int64(h + 100), Currency: "USD"})
+	}
+	var mu sync.Mutex
+	clock := now
+	srv := newServer(t, supersimtest.WithSamples(hourly), supersimtest.WithClock(func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Hour)
+		return clock.Add(-time.Hour)
+	}))
+	client, err := srv.Client()
+	require.NoError(t, err)
+	recs, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
+		Granularity: supersim.GranularityHour, StartTime: first.Add(-10 * time.Hour), PageSize: 3}).Collect()
+	require.NoError(t, err)
+	require.Len(t, srv.Requests(), 4, "11 records, 3 a page")
+	require.Len(t, recs, 11, "the hours before the first page's now (12:30), each once")
+	for i, r := range recs {
+		assert.Equal(t, first.Add(-time.Duration(i)*time.Hour), r.Period.StartTime, "record %d", i)
+	}
+	assert.Equal(t, now, recs[0].Period.EndTime, "the newest bucket ends at the first page's now")
+
+	// The token carries that EndTime for its own query only.
+	_, body := list(t, srv, "Granularity=hour&PageSize=3&StartTime="+first.Add(-10*time.Hour).Format(time.RFC3339))
+	next, err := url.Parse(body["meta"].(map[string]any)["next_page_url"].(string))
+	require.NoError(t, err)
+	q := next.Query()
+	assert.Empty(t, q.Get("EndTime"), "the link does not name it")
+	q.Set("EndTime", first.Format(time.RFC3339))
+	status, body := list(t, srv, q.Encode())
+	assert.Equal(t, 400, status)
+	assert.Equal(t, float64(21481), body["code"], "a token for a defaulted EndTime is not good for a given one")
 }

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/supersimkit/supersim"
 )
 
 // wirePage is a page as Twilio sends it, nulls included.
@@ -44,24 +42,25 @@ type wirePeriod struct {
 	EndTime   string `json:"end_time"`
 }
 
-// wire renders a record with nulls for empty dimensions, times in RFC 3339
-// UTC and the amount as a string (or a number with WithBilledAsNumber).
-func (s *Server) wire(r supersim.UsageRecord) wireRecord {
-	billed := r.DataTotalBilled.String()
+// wire renders a record with nulls for empty dimensions and a pending
+// billed_unit, times in RFC 3339 UTC and the amount as a string (or a
+// number with WithBilledAsNumber).
+func (s *Server) wire(r record) wireRecord {
+	billed := r.billed.String()
 	raw := json.RawMessage(`"` + billed + `"`)
 	if s.numbers {
 		raw = json.RawMessage(billed)
 	}
 	return wireRecord{
-		AccountSID: r.AccountSID,
-		SimSID:     nullable(r.SimSID), NetworkSID: nullable(r.NetworkSID),
-		FleetSID: nullable(r.FleetSID), IsoCountry: nullable(r.IsoCountry),
+		AccountSID: s.account,
+		SimSID:     nullable(r.sim), NetworkSID: nullable(r.network),
+		FleetSID: nullable(r.fleet), IsoCountry: nullable(r.country),
 		Period: wirePeriod{
-			StartTime: r.Period.StartTime.UTC().Format(time.RFC3339),
-			EndTime:   r.Period.EndTime.UTC().Format(time.RFC3339),
+			StartTime: r.start.UTC().Format(time.RFC3339Nano),
+			EndTime:   r.end.UTC().Format(time.RFC3339Nano),
 		},
-		DataUpload: r.DataUpload, DataDownload: r.DataDownload, DataTotal: r.DataTotal,
-		DataTotalBilled: raw, BilledUnit: nullable(r.BilledUnit),
+		DataUpload: r.upload, DataDownload: r.download, DataTotal: r.upload + r.download,
+		DataTotalBilled: raw, BilledUnit: nullable(r.currency),
 	}
 }
 

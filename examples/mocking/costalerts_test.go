@@ -78,7 +78,7 @@ func TestOverBudgetWithTheFakeServer(t *testing.T) {
 	assert.Equal(t, "HS00000000000000000000000000000001", alerts[0].SimSID)
 	assert.Equal(t, "1.01", alerts[0].Billed.String())
 
-	srv.InjectFaults(10, supersimtest.Fault{Status: 401})
+	srv.InjectFaults(10, supersimtest.FaultStatus(401, 0, ""))
 	_, err = mocking.OverBudget(context.Background(), client, "fleet x", start, end, supersim.MustParseDecimal("1"))
 	assert.ErrorIs(t, err, supersim.ErrUnauthorized)
 }

@@ -1,229 +1,326 @@
-// Package decimal parses and adds base-10 numbers exactly, as text in and
-// text out. It is the arithmetic behind supersim.Decimal and keeps no state.
+// Package decimal holds exact base-10 numbers in a parsed form, so that
+// arithmetic never reads text again: it is the arithmetic behind
+// supersim.Decimal.
+//
+// A Number's coefficient lives in an int64 while it fits (the case of every
+// real amount of money, which then costs no allocation), and in a big.Int
+// beyond. Parse bounds the digits of what it reads, and the operations keep
+// the scales of their operands, so every operation is linear in the digits
+// involved.
 package decimal
 
 import (
-	"bytes"
 	"errors"
+	"math"
 	"math/big"
 	"strconv"
-	"strings"
 )
 
-// ErrSyntax reports text that is not a decimal number.
-var ErrSyntax = errors.New("not a decimal number")
+// The most digits Parse accepts before and after the decimal point, counted
+// in plain notation (1e99 has 100 integer digits, 1e-100 has 100 fraction
+// digits, leading and trailing zeros as written count too). They are far
+// above any amount of money, and keep hostile input from making arithmetic
+// slow.
+const (
+	MaxIntDigits  = 100
+	MaxFracDigits = 100
+)
 
-// maxExponent bounds the exponent of a JSON number such as 1e5, so that a
-// hostile "1e999999999" cannot make the arithmetic allocate without bound.
-const maxExponent = 1000
+// Errors of Parse.
+var (
+	ErrSyntax  = errors.New("not a decimal number")
+	ErrTooLong = errors.New("more than 100 digits before or after the decimal point")
+)
 
-// Number is an exact value: Coef × 10^-Scale.
+// Number is an exact value: a coefficient × 10^-scale, scale ≥ 0. The zero
+// Number is 0. Numbers are values: no operation changes its operands.
 type Number struct {
-	Coef  *big.Int
-	Scale int
+	small int64    // the coefficient when big is nil; never math.MinInt64
+	big   *big.Int // the coefficient when it does not fit small; never modified
+	scale int32
 }
 
-// Valid reports whether s is a decimal number: an optional minus sign, digits,
-// an optional fraction and an optional exponent (the JSON number grammar, with
-// leading zeros allowed).
-func Valid(s string) bool {
-	_, _, _, _, err := split(s)
-	return err == nil
-}
-
-// Parse converts s to a Number without losing a digit.
-func Parse(s string) (Number, error) {
-	neg, intPart, frac, scale, err := split(s)
-	if err != nil {
-		return Number{}, err
-	}
-	coef, ok := new(big.Int).SetString(intPart+frac, 10)
+// Parse reads s: an optional minus sign, digits, an optional fraction and
+// an optional exponent (the JSON number grammar, with leading zeros
+// allowed), within [MaxIntDigits] and [MaxFracDigits]. canonical reports
+// whether s is exactly what [Number.String] prints for n, so that a caller
+// keeping the text need not keep it then.
+func Parse[S ~string | ~[]byte](s S) (n Number, canonical bool, err error) {
+	neg, intPart, frac, exp, hasExp, ok := split(s)
 	if !ok {
-		return Number{}, ErrSyntax
+		return Number{}, false, ErrSyntax
+	}
+	intDigits, fracDigits := len(intPart)+exp, len(frac)-exp
+	if intDigits > MaxIntDigits || fracDigits > MaxFracDigits {
+		return Number{}, false, ErrTooLong
+	}
+	if len(intPart)+len(frac) <= 18 { // at most 10^18-1: an int64
+		for _, part := range [2]S{intPart, frac} {
+			for i := range len(part) {
+				n.small = n.small*10 + int64(part[i]-'0')
+			}
+		}
+	} else {
+		c, _ := new(big.Int).SetString(string(intPart)+string(frac), 10) // digits only: cannot fail
+		n = fromBig(c, 0)
 	}
 	if neg {
-		coef.Neg(coef)
+		n = n.Neg()
 	}
-	if scale < 0 { // a positive exponent: scale the coefficient up
-		coef.Mul(coef, pow10(-scale))
-		scale = 0
+	if fracDigits < 0 { // a positive exponent moved digits before the point
+		n = n.mulPow10(-fracDigits)
+	} else {
+		n.scale = int32(fracDigits)
 	}
-	return Number{Coef: coef, Scale: scale}, nil
+	zero := n.Sign() == 0
+	canonical = !hasExp && !(neg && zero) && (len(intPart) == 1 || intPart[0] != '0')
+	return n, canonical, nil
 }
 
-// split returns the sign, the digits before and after the point, and the
-// scale (digits after the point, less the exponent). It does not allocate.
-func split(s string) (neg bool, intPart, frac string, scale int, err error) {
-	rest := s
-	if strings.HasPrefix(rest, "-") {
-		neg, rest = true, rest[1:]
+// split cuts s into its sign, the digits before and after the point, and
+// the exponent (clamped far past the digit limits) if it has one. ok is
+// false when s is not a number.
+func split[S ~string | ~[]byte](s S) (neg bool, intPart, frac S, exp int, hasExp, ok bool) {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		neg, i = true, i+1
 	}
-	mantissa, exp, hasExp := strings.Cut(rest, "e")
-	if !hasExp {
-		mantissa, exp, hasExp = strings.Cut(rest, "E")
+	start := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
 	}
-	intPart, frac, hasPoint := strings.Cut(mantissa, ".")
-	if !allDigits(intPart) || (hasPoint && !allDigits(frac)) {
-		return false, "", "", 0, ErrSyntax
+	intPart = s[start:i]
+	if len(intPart) == 0 {
+		return false, intPart, frac, 0, false, false
 	}
-	scale = len(frac)
-	if hasExp {
-		e, perr := strconv.Atoi(exp)
-		if perr != nil || e > maxExponent || e < -maxExponent {
-			return false, "", "", 0, ErrSyntax
+	if i < len(s) && s[i] == '.' {
+		start = i + 1
+		for i = start; i < len(s) && isDigit(s[i]); i++ {
 		}
-		scale -= e
-	}
-	return neg, intPart, frac, scale, nil
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
+		frac = s[start:i]
+		if len(frac) == 0 {
+			return false, intPart, frac, 0, false, false
 		}
 	}
-	return true
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		hasExp = true
+		i++
+		expNeg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			expNeg, i = s[i] == '-', i+1
+		}
+		start = i
+		for ; i < len(s) && isDigit(s[i]); i++ {
+			exp = min(exp*10+int(s[i]-'0'), 1<<20) // far past the limits, and no overflow
+		}
+		if i == start {
+			return false, intPart, frac, 0, false, false
+		}
+		if expNeg {
+			exp = -exp
+		}
+	}
+	return neg, intPart, frac, exp, hasExp, i == len(s)
 }
 
-func pow10(n int) *big.Int {
-	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// pow10s are the powers of ten that fit an int64.
+var pow10s = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+func pow10Big(k int) *big.Int {
+	if k < len(pow10s) {
+		return big.NewInt(pow10s[k])
+	}
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
+}
+
+// coef returns the coefficient as a big.Int, which the caller must not modify.
+func (n Number) coef() *big.Int {
+	if n.big != nil {
+		return n.big
+	}
+	return big.NewInt(n.small)
+}
+
+// fromBig returns c × 10^-scale, in an int64 when c fits one. It keeps c.
+func fromBig(c *big.Int, scale int32) Number {
+	if c.IsInt64() && c.Int64() != math.MinInt64 {
+		return Number{small: c.Int64(), scale: scale}
+	}
+	return Number{big: c, scale: scale}
+}
+
+// mulPow10 returns n's coefficient × 10^k, at n's scale.
+func (n Number) mulPow10(k int) Number {
+	if n.big == nil && k < len(pow10s) {
+		if p := pow10s[k]; n.small <= math.MaxInt64/p && n.small >= -math.MaxInt64/p {
+			return Number{small: n.small * p, scale: n.scale}
+		}
+	}
+	return fromBig(new(big.Int).Mul(n.coef(), pow10Big(k)), n.scale)
+}
+
+// rescale returns n with the scale s ≥ n.scale, the same value.
+func (n Number) rescale(s int32) Number {
+	if s == n.scale {
+		return n
+	}
+	m := n.mulPow10(int(s - n.scale))
+	m.scale = s
+	return m
+}
+
+// Sign returns -1, 0 or +1.
+func (n Number) Sign() int {
+	switch {
+	case n.big != nil:
+		return n.big.Sign()
+	case n.small < 0:
+		return -1
+	case n.small > 0:
+		return 1
+	}
+	return 0
+}
+
+// Scale returns the number of fraction digits n is written with.
+func (n Number) Scale() int { return int(n.scale) }
+
+// Neg returns -n.
+func (n Number) Neg() Number {
+	if n.big != nil {
+		return fromBig(new(big.Int).Neg(n.big), n.scale)
+	}
+	n.small = -n.small
+	return n
 }
 
 // Add returns a + b exactly, at the larger of their scales.
 func Add(a, b Number) Number {
-	x, y, scale := align(a, b)
-	return Number{Coef: new(big.Int).Add(x, y), Scale: scale}
+	s := max(a.scale, b.scale)
+	a, b = a.rescale(s), b.rescale(s)
+	if a.big == nil && b.big == nil {
+		sum := a.small + b.small
+		// No overflow when the signs differ; else the sum keeps their sign.
+		if (a.small >= 0) != (b.small >= 0) || (sum >= 0) == (a.small >= 0) && sum != math.MinInt64 {
+			return Number{small: sum, scale: s}
+		}
+	}
+	return fromBig(new(big.Int).Add(a.coef(), b.coef()), s)
 }
 
-// Cmp compares a and b: -1, 0 or +1.
+// Sub returns a - b exactly, at the larger of their scales.
+func Sub(a, b Number) Number { return Add(a, b.Neg()) }
+
+// Cmp compares a and b: -1 if a < b, 0 if equal, +1 if a > b.
 func Cmp(a, b Number) int {
-	x, y, _ := align(a, b)
-	return x.Cmp(y)
+	s := max(a.scale, b.scale)
+	a, b = a.rescale(s), b.rescale(s)
+	if a.big == nil && b.big == nil {
+		switch {
+		case a.small < b.small:
+			return -1
+		case a.small > b.small:
+			return 1
+		}
+		return 0
+	}
+	return a.coef().Cmp(b.coef())
 }
 
-func align(a, b Number) (x, y *big.Int, scale int) {
-	x, y, scale = a.Coef, b.Coef, a.Scale
-	switch {
-	case a.Scale < b.Scale:
-		x, scale = new(big.Int).Mul(a.Coef, pow10(b.Scale-a.Scale)), b.Scale
-	case b.Scale < a.Scale:
-		y = new(big.Int).Mul(b.Coef, pow10(a.Scale-b.Scale))
+// Round returns n rounded to places fraction digits, half away from zero,
+// written with exactly places fraction digits (0.1 to 2 places is 0.10). A
+// negative places rounds to a multiple of 10^-places, written without a
+// fraction (1250 to -2 places is 1300).
+func (n Number) Round(places int) Number {
+	target := int32(max(places, 0))
+	if places >= int(n.scale) {
+		return n.rescale(int32(places))
 	}
-	return x, y, scale
+	k := int(n.scale) - places // digits to drop, ≥ 1
+	if k > n.digits()+1 {      // |n| < 10^-places / 2
+		return Number{scale: target}
+	}
+	var q Number
+	if n.big == nil && k < len(pow10s) {
+		p := pow10s[k]
+		quo, rem := n.small/p, n.small%p
+		if rem < 0 {
+			rem = -rem
+		}
+		if rem >= p-rem { // half or more: away from zero
+			quo += int64(n.Sign())
+		}
+		q = Number{small: quo}
+	} else {
+		p := pow10Big(k)
+		quo, rem := new(big.Int).QuoRem(n.coef(), p, new(big.Int))
+		if rem.Abs(rem).Lsh(rem, 1).Cmp(p) >= 0 {
+			quo.Add(quo, big.NewInt(int64(n.Sign())))
+		}
+		q = fromBig(quo, 0)
+	}
+	if places < 0 {
+		q = q.mulPow10(-places)
+	}
+	q.scale = target
+	return q
 }
 
-// String formats n in plain notation with exactly Scale fraction digits.
-func (n Number) String() string {
-	if n.Coef == nil {
-		return "0"
+// digits returns at least the number of decimal digits of |n|'s coefficient.
+func (n Number) digits() int {
+	if n.big == nil {
+		d, c := 1, n.small
+		for c >= 10 || c <= -10 {
+			c /= 10
+			d++
+		}
+		return d
 	}
-	digits := new(big.Int).Abs(n.Coef).String()
-	sign := ""
-	if n.Coef.Sign() < 0 {
-		sign = "-"
-	}
-	if n.Scale == 0 {
-		return sign + digits
-	}
-	if len(digits) <= n.Scale {
-		digits = strings.Repeat("0", n.Scale-len(digits)+1) + digits
-	}
-	point := len(digits) - n.Scale
-	return sign + digits[:point] + "." + digits[point:]
+	return n.big.BitLen()*30103/100000 + 1 // log10(2) ≈ 0.30103
 }
 
 // Rat returns n as an exact rational number.
 func (n Number) Rat() *big.Rat {
-	if n.Coef == nil {
-		return new(big.Rat)
+	if n.big == nil && int(n.scale) < len(pow10s) {
+		return big.NewRat(n.small, pow10s[n.scale])
 	}
-	return new(big.Rat).SetFrac(n.Coef, pow10(n.Scale))
+	return new(big.Rat).SetFrac(n.coef(), pow10Big(int(n.scale)))
 }
 
-// small is a decimal that fits an int64 coefficient: the common case of
-// money, added without math/big.
-type small struct {
-	coef  int64
-	scale int
+// String formats n in plain notation with exactly Scale fraction digits.
+func (n Number) String() string {
+	var buf [32]byte
+	return string(n.Append(buf[:0]))
 }
 
-// maxSmallDigits keeps a small coefficient, even scaled, clear of overflow.
-const maxSmallDigits = 15
-
-var pow10s = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
-
-// parseSmall reads plain notation (no exponent) of at most maxSmallDigits digits.
-func parseSmall(s string) (small, bool) {
-	neg, intPart, frac, scale, err := split(s)
-	if err != nil || scale != len(frac) || len(intPart)+len(frac) > maxSmallDigits {
-		return small{}, false
+// Append appends [Number.String] to dst.
+func (n Number) Append(dst []byte) []byte {
+	if n.Sign() < 0 {
+		dst = append(dst, '-')
 	}
-	var coef int64
-	for _, part := range [2]string{intPart, frac} {
-		for i := 0; i < len(part); i++ {
-			coef = coef*10 + int64(part[i]-'0')
+	start := len(dst)
+	if n.big != nil {
+		dst = new(big.Int).Abs(n.big).Append(dst, 10)
+	} else {
+		dst = strconv.AppendUint(dst, uint64(max(n.small, -n.small)), 10)
+	}
+	if n.scale == 0 {
+		return dst
+	}
+	scale := int(n.scale)
+	if pad := scale + 1 - (len(dst) - start); pad > 0 { // at least one digit before the point
+		digits := len(dst) - start
+		dst = append(dst, make([]byte, pad)...)
+		copy(dst[start+pad:], dst[start:start+digits])
+		for i := start; i < start+pad; i++ {
+			dst[i] = '0'
 		}
 	}
-	if neg {
-		coef = -coef
-	}
-	return small{coef, scale}, true
-}
-
-// AddText returns a + b for two valid decimals, formatted like
-// [Number.String]: in int64 arithmetic when both fit, else with math/big.
-func AddText(a, b string) string {
-	x, okX := parseSmall(a)
-	y, okY := parseSmall(b)
-	if okX && okY {
-		scale := max(x.scale, y.scale)
-		// Each scaled coefficient keeps at most 18 digits, so the sum fits.
-		if digits(x.coef)+scale-x.scale <= 18 && digits(y.coef)+scale-y.scale <= 18 {
-			return format(x.coef*pow10s[scale-x.scale]+y.coef*pow10s[scale-y.scale], scale)
-		}
-	}
-	na, errA := Parse(a)
-	nb, errB := Parse(b)
-	if errA != nil || errB != nil {
-		panic("decimal: AddText on invalid input")
-	}
-	return Add(na, nb).String()
-}
-
-// digits counts the decimal digits of |n|.
-func digits(n int64) int {
-	if n < 0 {
-		n = -n
-	}
-	d := 1
-	for n >= 10 {
-		n /= 10
-		d++
-	}
-	return d
-}
-
-// format writes coef × 10^-scale in plain notation.
-func format(coef int64, scale int) string {
-	var buf [24]byte
-	neg := coef < 0
-	if neg {
-		coef = -coef
-	}
-	b := strconv.AppendInt(buf[:0], coef, 10)
-	if scale > 0 {
-		if len(b) <= scale {
-			b = append(bytes.Repeat([]byte{'0'}, scale-len(b)+1), b...)
-		}
-		point := len(b) - scale
-		b = append(b[:point], append([]byte{'.'}, b[point:]...)...)
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
+	point := len(dst) - scale
+	dst = append(dst, 0)
+	copy(dst[point+1:], dst[point:])
+	dst[point] = '.'
+	return dst
 }

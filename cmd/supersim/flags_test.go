@@ -1,0 +1,39 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDefaultConcurrencyOnlyWhereWindowsApply(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 0}, // granularity all: one request
+		{[]string{"-granularity", "day"}, defaultConcurrency},
+		{[]string{"-granularity", "hour", "-start", "2026-06-01T06:00:00Z"}, 0}, // not from a UTC midnight
+		{[]string{"-granularity", "hour", "-start", "2026-06-01"}, defaultConcurrency},
+		{[]string{"-concurrency", "8"}, 8}, // as given: the SDK decides
+	} {
+		q := newQueryFlags("usage", "", usageFormats)
+		require.NoError(t, q.parse(tt.args))
+		opts, err := q.options(fixedNow, &demoCredentials)
+		require.NoError(t, err, "%v", tt.args)
+		assert.Equal(t, tt.want, opts.Concurrency, "%v", tt.args)
+	}
+}
+
+func TestDefaultPeriodIsTheMonthOfWholeDaysBeforeToday(t *testing.T) {
+	t.Parallel()
+	q := newQueryFlags("usage", "", usageFormats)
+	require.NoError(t, q.parse(nil))
+	opts, err := q.options(fixedNow, &demoCredentials)
+	require.NoError(t, err)
+	assert.Equal(t, "2026-05-15T00:00:00Z", stamp(opts.StartTime))
+	assert.Equal(t, "2026-06-15T00:00:00Z", stamp(opts.EndTime))
+	assert.Equal(t, demoCredentials.maxPageSize, opts.PageSize)
+}

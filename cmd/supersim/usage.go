@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// usageIntro is the first paragraph of "supersim usage -help".
+const usageIntro = `Prints a usage report: upload, download, total bytes and the exact amount
+billed, per group (-group), with others and a total, and per hour or day for
+-granularity hour or day (a chart in the table). The header says where the
+data comes from, the period (UTC) and the filters. Table, CSV and JSON hold
+the same content; CSV and JSON always print SIDs whole.
+`
+
+// usageFormats are the report's formats, the default first.
+var usageFormats = []string{"table", "csv", "json"}
+
+// usage runs "supersim usage".
+func (a *app) usage(ctx context.Context, args []string) int {
+	q := newQueryFlags("usage", usageIntro, usageFormats)
+	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others (0 for all)")
+	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table (wider than 80 columns)")
+	if err := q.parse(args); err != nil {
+		return a.usageError(q, err)
+	}
+	if *top < 0 {
+		return a.usageError(q, fmt.Errorf("-top %d: must not be negative", *top))
+	}
+	creds, opts, err := a.query(q)
+	if err != nil {
+		return a.usageError(q, err)
+	}
+
+	client, release, err := a.connect(q, creds)
+	if err != nil {
+		return a.usageError(q, err)
+	}
+	defer release()
+
+	rep := newReport(header{Provider: creds.provider, Start: opts.StartTime, End: opts.EndTime,
+		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity})
+	progress := newProgress(a.stderr, isTerminal(a.stderr))
+	it := client.ListUsageRecords(ctx, &opts)
+	defer it.Stop()
+	for it.Next() {
+		rep.add(it.Value())
+		progress.record(it.AtPageEnd())
+	}
+	progress.finish()
+	if err := it.Err(); err != nil {
+		return fail(ctx, a.stderr, err, creds)
+	}
+	if err := writeReport(a.stdout, q.format, rep.summarize(*top), *fullSIDs); err != nil {
+		fmt.Fprintf(a.stderr, "supersim: writing the report: %v\n", err)
+		return exitAPIError
+	}
+	if !rep.matched() {
+		fmt.Fprintln(a.stderr, "supersim: warning: nothing matched: no usage in this period for these filters (a -sim or -fleet name that names nothing matches nothing)")
+		return exitNoMatch
+	}
+	return exitOK
+}
+
+// writeReport prints s in format.
+func writeReport(w io.Writer, format string, s summary, fullSIDs bool) error {
+	switch format {
+	case "csv":
+		return writeReportCSV(w, s)
+	case "json":
+		return writeReportJSON(w, s)
+	}
+	return writeTable(w, s, fullSIDs)
+}
+
+// usageError reports a usage error with a pointer to -help and returns
+// exitUsage; for -help itself it prints the help on stdout and returns
+// exitOK.
+func (a *app) usageError(q *queryFlags, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		q.printHelp(a.stdout)
+		return exitOK
+	}
+	fmt.Fprintf(a.stderr, "supersim: %v\n(run \"supersim %s -help\" for help)\n", err, q.name)
+	return exitUsage
+}

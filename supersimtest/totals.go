@@ -1,0 +1,50 @@
+package supersimtest
+
+import (
+	"strings"
+	"time"
+
+	"github.com/supersimkit/supersim"
+)
+
+// Totals is the usage of a set of samples, or of the records a walk
+// returned, summed exactly and without supersim's own arithmetic.
+type Totals struct {
+	Upload, Download, Total int64 // bytes
+	Billed                  Money // per currency
+	Records                 int   // samples (or, with AddRecord, records) counted
+}
+
+// AddRecord adds a usage record's bytes and amount to t, to sum a walk for
+// comparing with [Server.Totals]. The amount counts in the record's
+// BilledUnit.
+func (t *Totals) AddRecord(r supersim.UsageRecord) {
+	t.Upload += r.DataUpload
+	t.Download += r.DataDownload
+	t.Total += r.DataTotal
+	t.Billed = t.Billed.add(r.BilledUnit, mustParseAmount(r.DataTotalBilled.String()))
+	t.Records++
+}
+
+// Filter selects samples for [Server.Totals], with the meaning of the API's
+// parameters: Sim and Fleet by SID or unique name, [Start, End).
+type Filter struct {
+	Sim, Fleet, Network, IsoCountry string
+	Start, End                      time.Time
+}
+
+// totals sums the samples that f selects.
+func totals(samples []Sample, amounts []Amount, f Filter) Totals {
+	q := &listQuery{sim: f.Sim, fleet: f.Fleet, network: f.Network, country: strings.ToUpper(f.IsoCountry), start: f.Start, end: f.End}
+	var t Totals
+	for i := range samples {
+		if s := &samples[i]; q.matches(s) {
+			t.Upload += s.Upload
+			t.Download += s.Download
+			t.Total += s.Upload + s.Download
+			t.Billed = t.Billed.add(s.Currency, amounts[i])
+			t.Records++
+		}
+	}
+	return t
+}
