@@ -443,3 +443,27 @@ func TestPositionsSurviveJSON(t *testing.T) {
 	assert.JSONEq(t, `{"PageToken":"PT2","Page":2}`, string(sequential), "a sequential position reads as before")
 	assert.False(t, strings.Contains(string(sequential), "Window"))
 }
+
+// The fake API capped at two requests at once, as an account may be: a
+// walk with Concurrency 16 gives one walk's records, and few are refused.
+func TestWindowedWalkOfTheFakeAPIUnderItsCap(t *testing.T) {
+	t.Parallel()
+	srv := supersimtest.NewServer(supersimtest.WithClock(func() time.Time { return demoNow }), supersimtest.WithMaxInFlight(2))
+	t.Cleanup(srv.Close)
+	srv.SetLatency(2 * time.Millisecond)
+	client, err := srv.Client()
+	require.NoError(t, err)
+	start := time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)
+	opts := supersim.ListUsageRecordsOptions{Granularity: supersim.GranularityHour, Group: supersim.GroupFleet,
+		StartTime: start, EndTime: start.AddDate(0, 0, 10), PageSize: 40, Concurrency: 16}
+	got, err := collect(context.Background(), client, opts)
+	require.NoError(t, err)
+	one := opts
+	one.Concurrency = 0
+	want, err := collect(context.Background(), client, one)
+	require.NoError(t, err)
+	assertSameRecords(t, want, got)
+	stats := srv.Stats()
+	assert.LessOrEqual(t, stats.PeakInFlight, 2)
+	assert.LessOrEqual(t, stats.Refused*5, stats.Served, "%+v", stats)
+}
