@@ -55,8 +55,8 @@ type Window struct {
 // blind: one bucket, doubled each time blind windows all came back empty.
 // The first size is chosen once every blind window is whole (or one holds
 // more than a page), so that walks of the same data cut the same windows.
-// Near the end of the range, windows are cut smaller so that the last ones
-// can all be walked at once (see [Planner.Next]).
+// Near the end of the range, windows are cut to a page, so that the last
+// ones are short (see [Planner.Next]).
 type Planner struct {
 	start, end time.Time // what is left to cut
 	bucket     time.Duration
@@ -65,7 +65,7 @@ type Planner struct {
 	blind      int     // buckets of a blind window
 	blindOpen  int     // blind windows cut, not yet whole
 	blindCut   int     // blind windows cut since the last all came back empty
-	last       int     // buckets of the windows of the last round; 0 before it
+	last       int     // buckets of the windows of the last round (a page each); 0 before it
 	size       int     // buckets of a window at the estimate sizedAt
 	sizedAt    float64 // records per bucket; 0 before any record is seen
 	sizedWith  int     // len(buckets) when the size was chosen
@@ -110,8 +110,9 @@ func (p *Planner) BlindCut() int { return p.blindCut }
 
 // Next cuts the next window, the newest of what is left, for a walk that
 // runs up to spread windows at once. Once what is left fits in spread
-// windows, it is cut into spread windows alike, so that the last ones are
-// walked together rather than a long one alone. Call it only while More.
+// windows, it is cut into windows of about one page, so that the walk does
+// not end with a long window walked alone, page after page. Call it only
+// while More.
 func (p *Planner) Next(spread int) Window {
 	buckets, blind := p.blind, !p.Ready()
 	if !blind {
@@ -128,7 +129,10 @@ func (p *Planner) Next(spread int) Window {
 	}
 	buckets = min(buckets, p.maxBuckets)
 	if left, spread := p.Buckets(Window{Start: p.start, End: p.end}), max(spread, 1); p.last == 0 && left <= float64(spread*buckets) {
-		p.last = int(math.Ceil(left / float64(spread))) // the last round: spread windows alike
+		p.last = 1 // the last round: windows of a page
+		if r := p.Estimate(); r > 0 {
+			p.last = max(1, int(p.pageSize/(r*(1+p.margin(1, r)))))
+		}
 	}
 	if p.last > 0 {
 		buckets = min(buckets, p.last)

@@ -147,8 +147,8 @@ func TestPlannerSharesOutTheLastWindows(t *testing.T) {
 		w := p.Next(4)
 		sizes = append(sizes, int(w.End.Sub(w.Start).Hours()))
 	}
-	assert.Equal(t, []int{20, 20, 20, 20, 18}, sizes,
-		"once what is left fits in four windows, four windows alike")
+	assert.Equal(t, []int{20, 10, 10, 10, 10, 10, 10, 10, 8}, sizes,
+		"once what is left fits in four windows, windows of a page")
 }
 
 func TestPlannerStartsBlindWithOneBucket(t *testing.T) {
