@@ -46,8 +46,8 @@ const blindWindows = limit.InitialLimit
 //
 // Memory is bounded by pagesPerSlot×Concurrency + 1 pages held or being
 // fetched, Concurrency spare pages kept for reuse, and the page the caller
-// reads: 9×Concurrency + 2 pages (about 30 MiB at Concurrency 8 with pages
-// of 1000, which take about 0.4 MiB each once decoded).
+// reads: 9×Concurrency + 2 pages (about 25 MiB at Concurrency 8 with pages
+// of 1000, which take about 0.3 MiB each once decoded).
 type windowedPager[T any] struct {
 	ctx         context.Context
 	cancel      context.CancelFunc
