@@ -155,10 +155,10 @@ func (t *try) end(served bool) {
 			t.walk.Release()
 		}
 		t.cancel()
+		// A try admitted by this release waits on this goroutine's P, which
+		// is about to decode a page: let it send its request first.
+		runtime.Gosched()
 	})
-	// A try admitted by this release waits on this goroutine's P, which is
-	// about to decode a page: let it send its request first.
-	runtime.Gosched()
 }
 
 // tryBody ends its try once the body is read to its end or closed.

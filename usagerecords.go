@@ -91,21 +91,21 @@ type ListUsageRecordsOptions struct {
 	// MaxRecords stops the walk after this many records; 0 for no limit.
 	MaxRecords int `url:"-"`
 	// Concurrency, from 1 to MaxConcurrency, walks an hourly or daily
-	// export as time windows fetched at once: up to Concurrency requests in
-	// flight, fewer while the account allows fewer (an HTTP 429 lowers the
-	// number of requests the Client runs at once, for all its walks, and
-	// successes raise it again; a request refused so is sent again, not
-	// failed). It changes the speed, not the result: the records and their order are
-	// those of one walk of the range, newest window first and each window
-	// in the API's order (newest first), and a range longer than one
-	// request may cover (31 days for hour or Group sim, 3 months for day)
-	// works as if one could. It needs Granularity hour or day and a
-	// StartTime on a bucket boundary (a UTC hour; a UTC midnight for day);
-	// without EndTime the walk ends with the current bucket. Windows are
-	// sized from the records seen to hold about two pages, and at most
-	// 9×Concurrency+2 pages are in memory. A windowed walk's positions
-	// resume it like a sequential walk's (see [Position]). 0 walks the
-	// range as one query.
+	// export as time windows fetched at once: up to Concurrency requests
+	// in flight, fewer while the account allows fewer (an HTTP 429 lowers
+	// the number of requests the Client runs at once, for all its walks,
+	// and successes raise it again; a request refused so is sent again,
+	// not failed). It changes the speed, not the result: the records and
+	// their order are those of one walk of the range, newest window first
+	// and each window in the API's order (newest first), and a range
+	// longer than one request may cover (31 days for hour or Group sim, 3
+	// months for day) works as if one could. It needs Granularity hour or
+	// day and a StartTime on a bucket boundary (a UTC hour; a UTC midnight
+	// for day); without EndTime the walk ends with the current bucket.
+	// Windows are sized from the records seen to hold about two pages, and
+	// at most 9×Concurrency+2 pages are in memory. A windowed walk's
+	// positions resume it like a sequential walk's (see [Position]). 0
+	// walks the range as one query.
 	Concurrency int `url:"-"`
 	// NoPrefetch turns off fetching page k+1 while the caller works through
 	// page k: each page is then fetched only when the previous one is used up.

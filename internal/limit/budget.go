@@ -46,10 +46,3 @@ func (b *Budget) Succeeded() {
 	defer b.mu.Unlock()
 	b.tokens = min(b.tokens+SuccessRefund, BudgetCapacity)
 }
-
-// Tokens returns the tokens left.
-func (b *Budget) Tokens() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.tokens
-}
