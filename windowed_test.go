@@ -102,11 +102,6 @@ func TestWindowedWalkCoversRangesTooLongForOneRequest(t *testing.T) {
 	}
 }
 
-// recordKey identifies a record: its bucket and its group.
-func recordKey(r supersim.UsageRecord) string {
-	return r.Period.StartTime.Format(time.RFC3339) + r.SimSID + r.FleetSID + r.NetworkSID + r.IsoCountry
-}
-
 // TestWindowedWalkOfTheFakeAPI walks the fake API's demo dataset, grouped
 // each way: the records of one walk, in its order, and the fake's own totals.
 func TestWindowedWalkOfTheFakeAPI(t *testing.T) {
