@@ -189,7 +189,7 @@ func (b *tryBody) Close() error {
 type tryTimeout time.Duration
 
 func (e tryTimeout) Error() string {
-		return fmt.Sprintf("try timed out after %v (the HTTP client's Timeout)", time.Duration(e)) // within the caller's "supersim: ..."
+	return fmt.Sprintf("try timed out after %v (the HTTP client's Timeout)", time.Duration(e)) // within the caller's "supersim: ..."
 }
 
 // Timeout implements net.Error.
