@@ -129,7 +129,7 @@ func TestRefusedCredentialsExit1WithTwilioCodeAndNoSecret(t *testing.T) {
 	}
 
 	// The API's own refusals (a range too long for Group sim) come through too.
-	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim", "-start", "2026-03-01", "-concurrency", "1")
+	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim", "-start", "2026-03-01")
 	assert.Equal(t, exitAPIError, r.code)
 	assert.Contains(t, r.stderr, "Twilio error 83603")
 	assert.Equal(t, 1, strings.Count(r.stderr, "Twilio error 83603"), "said once")
