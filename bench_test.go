@@ -313,3 +313,102 @@ func BenchmarkWindowedExport(b *testing.B) {
 	b.ReportMetric(float64(parallel.Milliseconds())/float64(b.N), "ms-concurrency8")
 	b.ReportMetric(float64(sequential)/float64(parallel), "speedup")
 }
+
+// BenchmarkLimitedFleetExport exports a fleet's hourly usage by SIM in pages
+// of 1000, served at 40 ms a page by a server that runs at most L requests
+// at once and refuses the rest at once with 429 / Twilio error 20429 (no
+// Retry-After), with a new Client of default options and Concurrency N:
+// issue 10's two cases, and a fleet whose hours take 8 pages each.
+// It reports the wall time over the ideal (pages × 40 ms / min(L, N)), the
+// share of requests refused, the peak live heap (from a second walk that
+// collects garbage every 8th page), and the share of the records delivered,
+// each once and in the order of one walk (checked as they come).
+func BenchmarkLimitedFleetExport(b *testing.B) {
+	const latency, pageSize = 40 * time.Millisecond, 1000
+	for _, bc := range []struct {
+		name                           string
+		sims, days, limit, concurrency int
+	}{
+		{"2000sims-8days-L8-N8", 2000, 8, 8, 8},
+		{"200sims-62days-L2-N32", 200, 62, 2, 32},
+		{"8000sims-1day-L8-N8", 8000, 1, 8, 8}, // 8 pages an hour: as much as full speed holds
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+			end := start.AddDate(0, 0, bc.days)
+			cfg := fleetConfig{sims: bc.sims, from: start, to: end, latency: latency, maxInFlight: bc.limit}
+			opts := supersim.ListUsageRecordsOptions{Group: supersim.GroupSim, Granularity: supersim.GranularityHour,
+				StartTime: start, EndTime: end, PageSize: pageSize, Concurrency: bc.concurrency}
+			records := bc.sims * 24 * bc.days
+			ideal := time.Duration((records+pageSize-1)/pageSize) * latency / time.Duration(min(bc.limit, bc.concurrency))
+			want := newFleetAPI(b, cfg).totalBytes(start, end)
+			var wall time.Duration
+			var delivered, refused, requests int64
+			var peak uint64
+			for range b.N {
+				f := newFleetAPI(b, cfg)
+				began := time.Now()
+				n, total := exportInOrder(b, f, opts, nil)
+				wall += time.Since(began)
+				if total != want {
+					b.Fatalf("the walk summed %d bytes, the fleet %d", total, want)
+				}
+				delivered += int64(n)
+				refused += f.refused.Load()
+				requests += f.refused.Load() + f.served.Load()
+				f.Close()
+
+				f = newFleetAPI(b, cfg)
+				pages := 0
+				exportInOrder(b, f, opts, func() {
+					if pages++; pages%8 == 0 {
+						runtime.GC()
+						var stats runtime.MemStats
+						runtime.ReadMemStats(&stats)
+						peak = max(peak, stats.HeapAlloc)
+					}
+				})
+				f.Close()
+			}
+			b.ReportMetric(float64(wall)/float64(b.N)/float64(ideal), "wall/ideal")
+			b.ReportMetric(float64(wall.Milliseconds())/float64(b.N), "ms-wall")
+			b.ReportMetric(float64(ideal.Milliseconds()), "ms-ideal")
+			b.ReportMetric(float64(refused)/float64(requests), "refused-share")
+			b.ReportMetric(float64(peak)/(1<<20), "MiB-peak-heap")
+			b.ReportMetric(float64(delivered)/float64(b.N*records), "complete")
+		})
+	}
+}
+
+// exportInOrder walks opts from f with a new Client of default options,
+// checks that the records come newest first, SIMs in order within an hour
+// (so that none comes twice), and returns how many came and their bytes.
+// atPageEnd, if not nil, runs at every page end.
+func exportInOrder(b *testing.B, f *fleetAPI, opts supersim.ListUsageRecordsOptions, atPageEnd func()) (int, int64) {
+	client, err := supersim.NewClient(supersim.WithBaseURL(f.URL), supersim.WithCredentials(fleetAccount, "fleet-token"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	it := client.ListUsageRecords(context.Background(), &opts)
+	defer it.Stop()
+	var n int
+	var total int64
+	var last supersim.UsageRecord
+	for it.Next() {
+		rec := it.Value()
+		if n > 0 && !rec.Period.StartTime.Before(last.Period.StartTime) &&
+			!(rec.Period.StartTime.Equal(last.Period.StartTime) && rec.SimSID > last.SimSID) {
+			b.Fatalf("record %d (%s, %s) came after (%s, %s)", n, rec.Period.StartTime, rec.SimSID, last.Period.StartTime, last.SimSID)
+		}
+		last = rec
+		n++
+		total += rec.DataTotal
+		if atPageEnd != nil && it.AtPageEnd() {
+			atPageEnd()
+		}
+	}
+	if err := it.Err(); err != nil {
+		b.Fatalf("after %d records: %v", n, err)
+	}
+	return n, total
+}

@@ -12,7 +12,9 @@ const Version = "0.1.0"
 
 // Client reads Super SIM usage from Twilio's API or KORE's. Make one with
 // [NewClient] and share it: a Client is safe for concurrent use by many
-// goroutines, and every call it makes honours its context.
+// goroutines, and every call it makes honours its context. Its walks share
+// one adaptive limit of requests in flight, which follows the account's
+// concurrency limit, and one retry budget; with KORE, one Bearer token.
 type Client struct {
 	// UsageRecords lists usage records: GET /v1/UsageRecords.
 	UsageRecords *UsageRecordsService

@@ -258,8 +258,10 @@ func parseHTTPURL(option, rawURL string) (*url.URL, error) {
 
 // WithHTTPClient uses a copy of hc under the retry layer: its Transport
 // (nil means a transport of the client's own), its Timeout per try
-// (0 means none; the default is [DefaultTimeout]) and its Jar. hc itself
-// is never changed. Redirects are followed only within the API origin.
+// (0 means none; the default is [DefaultTimeout]), counted from when the
+// try may go under the Client's limit of requests in flight, and its Jar.
+// hc itself is never changed. Redirects are followed only within the API
+// origin.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -273,7 +275,11 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithMaxRetries sets how many times a failed request is tried again after
 // the first try: WithMaxRetries(4) means at most 5 tries. 0 disables
 // retries. Failures that are retried: HTTP 429, 500, 502, 503, 504,
-// connection errors and bodies cut short.
+// connection errors and bodies cut short. Retries also draw on the
+// Client's retry budget, shared by all its requests, so that a server that
+// is down fails fast; and a 429 that the account's concurrency limit
+// explains is sent again without counting as a retry (see the README's
+// "The account's limit").
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {

@@ -3,15 +3,25 @@ package supersim
 import (
 	"iter"
 	"runtime"
+	"time"
 )
 
 // Position is where a page starts: the PageToken and Page that the API put
 // in the next_page_url leading to it. The zero Position is the first page.
-// Save one from [Iterator.NextPosition] and resume a walk later by setting
-// ListUsageRecordsOptions.PageToken and Page from it.
+// Save one from [Iterator.NextPosition] (as JSON, say) and resume a walk
+// later with [ListUsageRecordsOptions.ResumeFrom].
+//
+// A windowed walk's positions (ListUsageRecordsOptions.Concurrency) also
+// name their time window: PageToken and Page are those of the query of
+// [WindowStart, WindowEnd), and without either the position is the start
+// of what is left of the walk, every record before WindowEnd.
 type Position struct {
 	PageToken string
 	Page      int
+	// WindowStart and WindowEnd are the window of a windowed walk's
+	// position; zero in a sequential walk's.
+	WindowStart time.Time `json:",omitzero"`
+	WindowEnd   time.Time `json:",omitzero"`
 }
 
 // PageMeta is the "meta" object of a page, as the API sent it.
@@ -43,8 +53,7 @@ type PageMeta struct {
 // stopped, and, for an Iterator dropped without Stop, soon after the
 // garbage collector finds it unreachable.
 type Iterator[T any] struct {
-	pager     pager[T] // nil for NewSliceIterator
-	resumable bool     // whether positions can be used to resume
+	pager pager[T] // nil for NewSliceIterator
 
 	cur     page[T]
 	index   int // of the current item in cur.items
@@ -65,8 +74,8 @@ func NewSliceIterator[T any](items []T, err error) *Iterator[T] {
 	return &Iterator[T]{cur: page[T]{items: items, last: true}, index: -1, tailErr: err}
 }
 
-func newIterator[T any](p pager[T], limit int, resumable bool, start Position) *Iterator[T] {
-	it := &Iterator[T]{pager: p, limit: limit, resumable: resumable, index: -1, next: start, hasNext: true}
+func newIterator[T any](p pager[T], limit int, start Position) *Iterator[T] {
+	it := &Iterator[T]{pager: p, limit: limit, index: -1, next: start, hasNext: true}
 	// An Iterator dropped before its end without Stop still ends its
 	// fetches once the garbage collector finds it unreachable. The pager
 	// never points back to the Iterator, so this can happen.
@@ -170,13 +179,12 @@ func (it *Iterator[T]) Position() Position { return it.cur.pos }
 // NextPosition returns where the page after the current one starts, and
 // false when the current page is the last. To checkpoint a long export
 // without losing or repeating a record, save NextPosition when
-// [Iterator.AtPageEnd] is true, and resume with it as
-// ListUsageRecordsOptions.PageToken and Page. After a failed page fetch it
-// is the position of the page that failed, so a walk can resume there.
-// A windowed walk (ListUsageRecordsOptions.Concurrency) has no single
-// position to resume from: there it always reports false.
+// [Iterator.AtPageEnd] is true, and resume with it through
+// [ListUsageRecordsOptions.ResumeFrom], sequential and windowed walks
+// alike. After a failed page fetch it is the position of the page that
+// failed, so a walk can resume there.
 func (it *Iterator[T]) NextPosition() (Position, bool) {
-	return it.next, it.hasNext && it.resumable
+	return it.next, it.hasNext
 }
 
 // AtPageEnd reports whether the current item is the last of its page.

@@ -24,6 +24,7 @@ type transport struct {
 	base    *url.URL // scheme, host and path prefix of the API
 	retrier *retryablehttp.Client
 	logger  *slog.Logger // never nil
+	limits  *limits      // tries in flight and retries, shared by every request
 }
 
 func newTransport(cfg *config) *transport {
@@ -42,7 +43,7 @@ func newTransport(cfg *config) *transport {
 		own.MaxIdleConnsPerHost = MaxConcurrency // windowed walks keep their connections
 		next = own
 	}
-	t := &transport{base: cfg.baseURL, logger: logger}
+	t := &transport{base: cfg.baseURL, logger: logger, limits: newLimits(logger)}
 	origin := &originTransport{
 		next:      next,
 		scheme:    cfg.baseURL.Scheme,
@@ -58,7 +59,8 @@ func newTransport(cfg *config) *transport {
 	default:
 		origin.creds = &basicCredentials{username: cfg.username, secret: cfg.secret}
 	}
-	hc.Transport = origin
+	hc.Transport = t.limits.transport(origin, hc.Timeout)
+	hc.Timeout = 0 // per try, counted by the limits from when the try may go
 	hc.CheckRedirect = origin.checkRedirect
 	t.retrier = t.retrying(cfg, hc, lastAnswer)
 	return t
@@ -73,7 +75,7 @@ func (t *transport) retrying(cfg *config, hc *http.Client, onFailure retryableht
 		RetryWaitMin: cfg.retryWaitMin,
 		RetryWaitMax: cfg.retryWaitMax,
 		RetryMax:     cfg.maxRetries,
-		CheckRetry:   checkRetry,
+		CheckRetry:   t.limits.budgeted(checkRetry),
 		Backoff:      retry.Backoff(t.logRetry),
 		ErrorHandler: onFailure,
 	}

@@ -83,19 +83,29 @@ type ListUsageRecordsOptions struct {
 	// or alone when the server's next_page_url had no PageToken (Twilio's
 	// always has one, and answers a Page without it with error 70002).
 	Page int `url:"Page,omitempty"`
+	// WindowStart and WindowEnd, with PageToken and Page, resume a windowed
+	// walk (see Concurrency) at a saved [Position]: set all four with
+	// [ListUsageRecordsOptions.ResumeFrom]. Zero otherwise.
+	WindowStart time.Time `url:"-"`
+	WindowEnd   time.Time `url:"-"`
 	// MaxRecords stops the walk after this many records; 0 for no limit.
 	MaxRecords int `url:"-"`
-	// Concurrency, from 1 to MaxConcurrency, walks a long hourly or daily
-	// export as windows of whole UTC days, up to Concurrency of them at once
-	// over the one Client (retries and backoff apply to each request).
-	// Records come window by window in time order, each window's in the
-	// API's order. Every window respects Twilio's range limits (31 days for
-	// hour granularity or Group sim, 3 months for day), so a range longer
-	// than one request may cover works too. It needs Granularity hour or
-	// day, a StartTime at a UTC midnight and an EndTime; otherwise, and
-	// with 0, the list is one walk. Windows start up to 4×Concurrency ahead
-	// of the one being read, each holding at most two pages, which bounds
-	// memory. A windowed walk has no NextPosition.
+	// Concurrency, from 1 to MaxConcurrency, walks an hourly or daily
+	// export as time windows fetched at once: up to Concurrency requests
+	// in flight, fewer while the account allows fewer (an HTTP 429 lowers
+	// the number of requests the Client runs at once, for all its walks,
+	// and successes raise it again; a request refused so is sent again,
+	// not failed). It changes the speed, not the result: the records and
+	// their order are those of one walk of the range, newest window first
+	// and each window in the API's order (newest first), and a range
+	// longer than one request may cover (31 days for hour or Group sim, 3
+	// months for day) works as if one could. It needs Granularity hour or
+	// day and a StartTime on a bucket boundary (a UTC hour; a UTC midnight
+	// for day); without EndTime the walk ends with the current bucket.
+	// Windows are sized from the records seen to hold about two pages, and
+	// at most 9×Concurrency+2 pages are in memory. A windowed walk's
+	// positions resume it like a sequential walk's (see [Position]). 0
+	// walks the range as one query.
 	Concurrency int `url:"-"`
 	// NoPrefetch turns off fetching page k+1 while the caller works through
 	// page k: each page is then fetched only when the previous one is used up.
@@ -109,7 +119,6 @@ const MaxConcurrency = 32
 const (
 	maxHourRangeDays = 31
 	maxDayRangeDays  = 89 // the shortest three months
-	windowsPerWorker = 4  // windows per unit of Concurrency, so that the workers stay busy
 )
 
 // Validate checks every field and reports each invalid one as a
@@ -167,9 +176,7 @@ func (o *ListUsageRecordsOptions) Validate() error {
 	if o.MaxRecords < 0 {
 		bad("MaxRecords", "must not be negative", strconv.Itoa(o.MaxRecords))
 	}
-	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
-		bad("Concurrency", "must be between 0 and "+strconv.Itoa(MaxConcurrency), strconv.Itoa(o.Concurrency))
-	}
+	o.checkWindowed(bad)
 	return errors.Join(errs...)
 }
 
@@ -179,25 +186,11 @@ func isTwoLetters(s string) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// windows splits a windowed export into one query per window, or returns
-// nil when the options call for a single walk.
-func (o ListUsageRecordsOptions) windows() []ListUsageRecordsOptions {
-	if o.Concurrency < 1 || o.StartTime.IsZero() || o.EndTime.IsZero() || o.PageToken != "" {
-		return nil
-	}
-	maxDays := maxHourRangeDays
-	switch {
-	case o.Granularity == GranularityDay && o.Group != GroupSim:
-		maxDays = maxDayRangeDays
-	case o.Granularity != GranularityHour && o.Granularity != GranularityDay:
-		return nil
-	}
-	var out []ListUsageRecordsOptions
-	for _, w := range window.Split(o.StartTime, o.EndTime, maxDays, o.Concurrency, windowsPerWorker) {
-		o.StartTime, o.EndTime = w.Start, w.End
-		out = append(out, o)
-	}
-	return out
+// ResumeFrom sets o to resume a walk at p, a Position saved from a walk of
+// the same options (sequential or windowed): PageToken, Page, WindowStart
+// and WindowEnd.
+func (o *ListUsageRecordsOptions) ResumeFrom(p Position) {
+	o.PageToken, o.Page, o.WindowStart, o.WindowEnd = p.PageToken, p.Page, p.WindowStart, p.WindowEnd
 }
 
 // UsageRecord is the usage of one bucket of time, for one group if the
@@ -243,24 +236,23 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 			Problem: fmt.Sprintf("must be between 1 and %d on %s, or 0 for the default", limit, s.client.provider.name()),
 			Value:   strconv.Itoa(o.PageSize)})
 	}
-	start := Position{PageToken: o.PageToken, Page: o.Page}
-	if windows := o.windows(); len(windows) > 1 {
-		fetches := make([]fetchFunc[UsageRecord], len(windows))
-		for i, w := range windows {
-			fetch, err := s.fetcher(w)
-			if err != nil {
-				return NewSliceIterator[UsageRecord](nil, err)
-			}
-			fetches[i] = fetch
-		}
-		pager := newWindowedPager(ctx, fetches, o.Concurrency, windowsPerWorker*o.Concurrency)
-		return newIterator[UsageRecord](pager, o.MaxRecords, false, start)
-	}
 	fetch, err := s.fetcher(o)
 	if err != nil {
 		return NewSliceIterator[UsageRecord](nil, err)
 	}
-	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, true, start)
+	if o.Concurrency > 0 {
+		walk := o.windowedWalk(time.Now())
+		query := func(w window.Window) (fetchFunc[UsageRecord], error) {
+			q := o
+			q.StartTime, q.EndTime = w.Start, w.End
+			return s.fetcher(q)
+		}
+		pager := newWindowedPager(ctx, walk, query, recordBucket, s.client.transport.limits.walkSlots(o.Concurrency),
+			o.Concurrency, o.MaxRecords)
+		return newIterator[UsageRecord](pager, o.MaxRecords, walk.start)
+	}
+	start := Position{PageToken: o.PageToken, Page: o.Page}
+	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, start)
 }
 
 // fetcher returns the function that fetches o's pages. The filters are

@@ -2,112 +2,414 @@ package supersim
 
 import (
 	"context"
-	"errors"
+	"slices"
+	"strconv"
 	"sync"
+	"time"
+
+	"github.com/supersimkit/supersim/internal/limit"
+	"github.com/supersimkit/supersim/internal/window"
 )
 
-// windowedPager walks several queries, one per time window, and hands out
-// their pages in window order: every page of window 0, then of window 1,
-// and so on. At most concurrency requests are in flight at once, across
-// windows; windows start up to lookahead ahead of the one being handed
-// out, and each holds at most two pages (one parked, one being fetched),
-// which bounds memory to 2·(lookahead+1) pages.
+// pagesPerSlot is how many pages a windowed walk may hold, fetched and not
+// yet handed out or being fetched, per unit of Concurrency: enough for the
+// windows ahead of the one being read to keep fetching while it does,
+// until one bucket holds about 8 pages.
+const pagesPerSlot = 8
+
+// spareWindows is how many windows with pages to fetch a windowed walk
+// keeps open beyond the requests it may have in flight, so that one
+// waiting out a backoff, or between two pages, leaves none idle.
+const spareWindows = 2
+
+// blindWindows is how many one-bucket windows a windowed walk starts with,
+// at most, to learn how many records a bucket holds before it sizes the
+// others; as many as a new Client runs at once.
+const blindWindows = limit.InitialLimit
+
+// windowedPager walks a time range as windows, newest first, and hands out
+// their pages in that order: every page of the newest window in the API's
+// order, then of the next older one, and so on. With an API that lists
+// newest first, that is the order of one walk of the whole range.
+//
+// Windows are cut as the walk goes (see [window.Planner]): first up to
+// blindWindows of one bucket each (one with MaxRecords), then, from what
+// they held, windows of about two pages each. Fetches start in walk order:
+// the window being handed out always may fetch; the others while fewer
+// than pagesPerSlot×Concurrency pages are held or being fetched, and none
+// past a window that failed or past MaxRecords (the records fetched ahead,
+// or expected at the records per bucket seen, are enough). New windows
+// open while fewer than the walk's slots plus spareWindows have pages to
+// fetch. Each try of a fetch takes one of the walk's slots (Concurrency,
+// or fewer while the Client's limit is lower), earliest window first, and
+// holds it only while on the wire (see [limits.transport]).
+//
+// Memory is bounded by pagesPerSlot×Concurrency + 1 pages held or being
+// fetched, Concurrency spare pages kept for reuse, and the page the caller
+// reads: 9×Concurrency + 2 pages (about 25 MiB at Concurrency 8 with pages
+// of 1000, which take about 0.3 MiB each once decoded).
 type windowedPager[T any] struct {
-	ctx       context.Context
-	cancel    context.CancelFunc
-	windows   []fetchFunc[T]
-	slots     chan struct{}     // one token per request allowed in flight
-	lookahead int               // windows started beyond the current one
-	lanes     []chan fetched[T] // one per window, made when it starts
-	finished  []bool            // set by window i's goroutine, before its lane closes, once it walked the whole window
-	spares    chan []T          // pages handed back, for walkers to reuse
-	started   int               // windows started so far
-	current   int               // the window being handed out
-	running   sync.WaitGroup
+	ctx         context.Context
+	cancel      context.CancelFunc
+	query       func(window.Window) (fetchFunc[T], error) // the query of one window
+	stamp       func(T) time.Time                         // the bucket an item belongs to
+	slots       *limit.Slots
+	from        time.Time // where the whole range starts
+	limit       int       // MaxRecords, 0 for none
+	concurrency int
+	budget      int // pages held or being fetched, besides the newest window's fetch
+
+	mu       sync.Mutex
+	planner  *window.Planner
+	windows  []*windowRun[T] // open, not yet handed out whole, newest first
+	opened   int             // windows opened so far
+	fetching int             // fetches running
+	held     int             // pages fetched, not yet handed out
+	handed   int             // items handed out
+	spares   [][]T           // pages handed back, for fetches to reuse
+	changed  chan struct{}   // a fetch ended
+	running  sync.WaitGroup
 }
 
-func newWindowedPager[T any](ctx context.Context, windows []fetchFunc[T], concurrency, lookahead int) *windowedPager[T] {
+// windowRun is one window being walked.
+type windowRun[T any] struct {
+	win      window.Window
+	prio     int // the walk order: lower is handed out sooner
+	walk     walker[T]
+	resumed  bool      // started inside the window, from a saved Position
+	pages    []page[T] // fetched, not yet handed out
+	items    int       // items in pages
+	fetched  int       // items fetched, handed out or not
+	handed   int       // items handed out
+	fetching bool      // a fetch is running; walk belongs to it
+	done     bool      // the last page was fetched
+	err      error     // the fetch that failed, after pages
+	errPos   Position  // where it failed
+}
+
+// windowedWalk is where a windowed walk starts.
+type windowedWalk struct {
+	planner *window.Planner
+	from    time.Time      // the start of the whole range
+	start   Position       // where the walk starts, as the options said
+	first   *window.Window // a window resumed inside, walked before the planner's
+	at      Position       // where in first
+}
+
+func newWindowedPager[T any](ctx context.Context, walk windowedWalk, query func(window.Window) (fetchFunc[T], error),
+	stamp func(T) time.Time, slots *limit.Slots, concurrency, maxRecords int) *windowedPager[T] {
 	ctx, cancel := context.WithCancel(ctx)
-	return &windowedPager[T]{ctx: ctx, cancel: cancel, windows: windows,
-		slots: make(chan struct{}, concurrency), lookahead: max(lookahead, concurrency),
-		lanes: make([]chan fetched[T], len(windows)), finished: make([]bool, len(windows)),
-		spares: make(chan []T, concurrency)}
+	w := &windowedPager[T]{ctx: ctx, cancel: cancel, query: query, stamp: stamp, slots: slots,
+		from: walk.from, limit: maxRecords, concurrency: concurrency, budget: pagesPerSlot * concurrency, planner: walk.planner,
+		spares: make([][]T, 0, concurrency), changed: make(chan struct{}, 1)}
+	if walk.first != nil {
+		run := w.open(*walk.first)
+		run.walk.next, run.resumed = walk.at, true
+	}
+	return w
 }
 
 func (w *windowedPager[T]) nextPage(spare []T) (page[T], bool, error) {
-	if spare != nil {
-		select {
-		case w.spares <- spare:
-		default: // enough spares already
-		}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if spare != nil && len(w.spares) < cap(w.spares) {
+		w.spares = append(w.spares, spare)
 	}
-	for w.current < len(w.windows) {
-		for w.started < len(w.windows) && w.started <= w.current+w.lookahead {
-			w.start(w.started)
-			w.started++
+	for {
+		if len(w.windows) == 0 {
+			if !w.planner.More() {
+				return page[T]{}, false, nil
+			}
+			w.open(w.planner.Next(w.slots.Capacity()))
 		}
-		got, ok := <-w.lanes[w.current]
-		if !ok && !w.finished[w.current] { // cut off by the context before its last page
-			return page[T]{}, false, w.cutOff()
-		}
-		if !ok { // the window is done
-			w.lanes[w.current] = nil
-			w.current++
+		head := w.windows[0]
+		switch {
+		case len(head.pages) > 0:
+			return w.handOut(head), true, nil
+		case head.err != nil:
+			return page[T]{pos: windowPosition(head.win, head.errPos)}, false, head.err
+		case head.done:
+			w.windows[0] = nil
+			w.windows = w.windows[1:]
 			continue
+		case !head.fetching:
+			if err := w.ctx.Err(); err != nil { // stopped, or the caller's context ended
+				return page[T]{pos: windowPosition(head.win, head.walk.next)}, false, err
+			}
+			w.start(head) // the window at hand always may fetch
 		}
-		return got.page, got.err == nil, got.err
+		w.dispatch()
+		w.mu.Unlock()
+		<-w.changed
+		w.mu.Lock()
 	}
-	return page[T]{}, false, nil
 }
 
-// start walks window i on a goroutine of its own, parking its pages in its
-// lane; each fetch waits for a free slot.
-func (w *windowedPager[T]) start(i int) {
-	lane := make(chan fetched[T], 1)
-	w.lanes[i] = lane
+// handOut takes the first page of run, with positions that resume the
+// windowed walk; w.mu is held.
+func (w *windowedPager[T]) handOut(run *windowRun[T]) page[T] {
+	p := run.pages[0]
+	run.pages = slices.Delete(run.pages, 0, 1)
+	run.items -= len(p.items)
+	run.handed += len(p.items)
+	w.held--
+	w.handed += len(p.items)
+	p.pos = windowPosition(run.win, p.pos)
+	switch {
+	case !p.last:
+		p.next = windowPosition(run.win, p.next)
+	case run.win.Start.After(w.from): // older windows follow
+		p.next, p.last = Position{WindowEnd: run.win.Start}, false
+	}
+	w.dispatch()
+	return p
+}
+
+// windowPosition is pos, a position within win's query, as a position of
+// the windowed walk.
+func windowPosition(win window.Window, pos Position) Position {
+	pos.WindowStart, pos.WindowEnd = win.Start, win.End
+	return pos
+}
+
+// open adds the window win to the walk; w.mu is held (or w is new).
+func (w *windowedPager[T]) open(win window.Window) *windowRun[T] {
+	run := &windowRun[T]{win: win, prio: w.opened}
+	w.opened++
+	fetch, err := w.query(win)
+	run.walk.fetch, run.err = fetch, err
+	w.windows = append(w.windows, run)
+	return run
+}
+
+// dispatch starts the fetches the walk may run now, in walk order; w.mu is
+// held. With MaxRecords, a window's next page is not fetched while the
+// records expected before it (held, or to come at the records per bucket
+// seen) are enough; if the windows before it hold fewer than expected, it
+// is fetched once they are whole.
+func (w *windowedPager[T]) dispatch() {
+	if w.ctx.Err() != nil {
+		return
+	}
+	free := w.budget - w.held - w.fetching
+	rate := w.planner.Estimate()
+	before := float64(w.handed) // items expected before the window at hand
+	for i, run := range w.windows {
+		switch {
+		case run.err != nil, w.limit > 0 && before+float64(run.items) >= float64(w.limit):
+			return // nothing later is needed
+		case run.fetching || run.done:
+		case i > 0 && free <= 0:
+			return
+		default:
+			w.start(run)
+			free--
+		}
+		before += w.ahead(run, rate)
+	}
+	for ; free > 0 && w.planner.More() && w.worthOpening(before) && w.active() < w.slots.Capacity()+spareWindows; free-- {
+		run := w.open(w.planner.Next(w.slots.Capacity()))
+		w.start(run)
+		before += w.ahead(run, rate)
+	}
+}
+
+// active counts the open windows that have pages still to fetch; w.mu is
+// held.
+func (w *windowedPager[T]) active() int {
+	n := 0
+	for _, run := range w.windows {
+		if !run.done && run.err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// ahead is how many items run is expected to hand out still: those it
+// holds and, until its last page, what its buckets should hold at rate
+// records per bucket; w.mu is held.
+func (w *windowedPager[T]) ahead(run *windowRun[T], rate float64) float64 {
+	if run.done || run.err != nil {
+		return float64(run.items)
+	}
+	return max(float64(run.items), rate*w.planner.Buckets(run.win)-float64(run.handed))
+}
+
+// worthOpening reports whether one more window should be opened now, with
+// expected items before it: while MaxRecords, if set, needs more, and
+// until windows are sized from what blind ones showed, while fewer than
+// blindWindows blind ones were cut (one with MaxRecords); w.mu is held.
+func (w *windowedPager[T]) worthOpening(expected float64) bool {
+	if !w.planner.Ready() {
+		blind := min(w.concurrency, blindWindows)
+		if w.limit > 0 {
+			blind = 1
+		}
+		if w.planner.BlindCut() >= blind {
+			return false
+		}
+	}
+	return w.limit == 0 || expected < float64(w.limit)
+}
+
+// start fetches run's next page on a goroutine of its own; w.mu is held.
+func (w *windowedPager[T]) start(run *windowRun[T]) {
+	run.fetching = true
+	w.fetching++
+	var buf []T
+	if n := len(w.spares); n > 0 {
+		buf, w.spares = w.spares[n-1], w.spares[:n-1]
+	}
 	w.running.Add(1)
-	go func() {
-		defer w.running.Done()
-		defer close(lane)
-		walk := walker[T]{fetch: w.windows[i]}
-		defer func() { w.finished[i] = walk.done }() // runs before close(lane): the reader sees it
-		for !walk.done {
-			select {
-			case w.slots <- struct{}{}:
-			case <-w.ctx.Done():
-				return
-			}
-			var buf []T
-			select {
-			case buf = <-w.spares:
-			default:
-			}
-			var got fetched[T]
-			got.page, got.err = walk.fetchNext(w.ctx, buf)
-			<-w.slots
-			select {
-			case lane <- got:
-			case <-w.ctx.Done():
-				return
-			}
-			if got.err != nil {
-				return
-			}
+	go w.fetch(run, buf)
+}
+
+// fetch fetches run's next page into buf's memory and parks it.
+func (w *windowedPager[T]) fetch(run *windowRun[T], buf []T) {
+	defer w.running.Done()
+	p, err := run.walk.fetchNext(withWalkSlot(w.ctx, w.slots, run.prio), buf)
+	var oldest, newest time.Time
+	for i, item := range p.items {
+		t := w.stamp(item)
+		if i == 0 || t.Before(oldest) {
+			oldest = t
 		}
-	}()
-}
-
-// cutOff is the error of a walk whose context ended before every window was
-// walked: the context's own error, so that a cancelled or timed-out export
-// never looks complete.
-func (w *windowedPager[T]) cutOff() error {
-	if err := w.ctx.Err(); err != nil {
-		return err
+		if i == 0 || t.After(newest) {
+			newest = t
+		}
 	}
-	return errors.New("supersim: a window ended before its last page")
+	w.mu.Lock()
+	run.fetching = false
+	w.fetching--
+	if err != nil {
+		run.err, run.errPos = err, p.pos
+	} else {
+		run.pages = append(run.pages, p)
+		run.items += len(p.items)
+		run.fetched += len(p.items)
+		run.done = run.walk.done
+		w.held++
+		if run.done && !run.resumed {
+			w.planner.Whole(run.win, run.fetched)
+		} else {
+			w.planner.Partial(len(p.items), oldest, newest)
+		}
+	}
+	w.dispatch()
+	w.mu.Unlock()
+	select {
+	case w.changed <- struct{}{}:
+	default: // the reader has a wake-up waiting already
+	}
 }
 
+// stop ends every fetch and waits for them.
 func (w *windowedPager[T]) stop() {
 	w.cancel()
 	w.running.Wait()
 }
+
+// utcDay is the bucket of Granularity day.
+const utcDay = 24 * time.Hour
+
+// windowBucket returns the bucket of a windowed walk of o and the most
+// buckets one request may cover (Twilio errors 83603 and 83604).
+func (o *ListUsageRecordsOptions) windowBucket() (time.Duration, int) {
+	switch {
+	case o.Granularity != GranularityDay:
+		return time.Hour, 24 * maxHourRangeDays
+	case o.Group == GroupSim:
+		return utcDay, maxHourRangeDays
+	}
+	return utcDay, maxDayRangeDays
+}
+
+// windowedWalk returns where a windowed walk of the valid options o
+// starts; without an EndTime it ends with the bucket that holds now.
+func (o *ListUsageRecordsOptions) windowedWalk(now time.Time) windowedWalk {
+	bucket, maxBuckets := o.windowBucket()
+	pageSize := o.PageSize
+	if pageSize == 0 {
+		pageSize = DefaultPageSize
+	}
+	from, end := o.StartTime.UTC(), o.EndTime.UTC()
+	if o.EndTime.IsZero() {
+		end = now.UTC().Truncate(bucket).Add(bucket)
+	}
+	walk := windowedWalk{from: from,
+		start: Position{PageToken: o.PageToken, Page: o.Page, WindowStart: o.WindowStart.UTC(), WindowEnd: o.WindowEnd.UTC()}}
+	if !o.WindowEnd.IsZero() {
+		end = walk.start.WindowEnd
+		if o.PageToken != "" || o.Page > 0 {
+			walk.first = &window.Window{Start: walk.start.WindowStart, End: end}
+			walk.at, end = Position{PageToken: o.PageToken, Page: o.Page}, walk.first.Start
+		}
+	}
+	walk.planner = window.NewPlanner(from, end, bucket, maxBuckets, pageSize)
+	return walk
+}
+
+// recordBucket is the bucket a usage record belongs to.
+func recordBucket(r UsageRecord) time.Time { return r.Period.StartTime }
+
+// checkWindowed checks Concurrency, what a windowed walk needs, and the
+// window of a windowed Position to resume at, and reports each problem to
+// bad. Decided per case: options whose windowed walk could not give the
+// records of one walk of the range are refused; the others are honoured
+// (see ListUsageRecordsOptions.Concurrency).
+func (o *ListUsageRecordsOptions) checkWindowed(bad func(field, problem, value string)) {
+	n := strconv.Itoa(o.Concurrency)
+	inWindow := o.PageToken != "" || o.Page > 0
+	switch {
+	case o.Concurrency < 0 || o.Concurrency > MaxConcurrency:
+		bad("Concurrency", "must be between 0 and "+strconv.Itoa(MaxConcurrency), n)
+		return
+	case o.Concurrency == 0:
+		if !o.WindowStart.IsZero() || !o.WindowEnd.IsZero() {
+			bad("Concurrency", "must be set to resume a windowed walk's Position (WindowStart or WindowEnd set)", n)
+		}
+		return
+	case o.Granularity != GranularityHour && o.Granularity != GranularityDay:
+		bad("Concurrency", "needs Granularity hour or day: with all, each window would be summed into records of its own", n)
+		return
+	}
+	bucket, _ := o.windowBucket()
+	boundary, code := "a UTC hour", "83602"
+	if bucket == utcDay {
+		boundary, code = "a UTC midnight", "83601"
+	}
+	switch {
+	case o.StartTime.IsZero():
+		bad("Concurrency", "needs a StartTime", n)
+	case !onBoundary(o.StartTime, bucket):
+		bad("StartTime", "must be on "+boundary+" with Concurrency and Granularity "+string(o.Granularity)+
+			" (Twilio error "+code+" otherwise)", timeText(o.StartTime))
+	}
+	if o.WindowEnd.IsZero() {
+		if inWindow {
+			bad("Concurrency", "cannot resume a sequential walk's Position (PageToken or Page without WindowEnd)", n)
+		}
+		if !o.WindowStart.IsZero() {
+			bad("WindowEnd", "must be set with WindowStart", "")
+		}
+		return
+	}
+	switch {
+	case !o.StartTime.IsZero() && !o.WindowEnd.After(o.StartTime),
+		!o.EndTime.IsZero() && o.WindowEnd.After(o.EndTime):
+		bad("WindowEnd", "must be within (StartTime, EndTime]", timeText(o.WindowEnd))
+	case !o.WindowEnd.Equal(o.EndTime) && !onBoundary(o.WindowEnd, bucket):
+		bad("WindowEnd", "must be on "+boundary+" or be EndTime", timeText(o.WindowEnd))
+	}
+	if inWindow && (o.WindowStart.Before(o.StartTime) || !o.WindowStart.Before(o.WindowEnd) || !onBoundary(o.WindowStart, bucket)) {
+		bad("WindowStart", "must be on "+boundary+" within [StartTime, WindowEnd) to resume inside a window", timeText(o.WindowStart))
+	}
+}
+
+// onBoundary reports whether t is a whole number of buckets from the zero
+// time: on a UTC hour or at a UTC midnight.
+func onBoundary(t time.Time, bucket time.Duration) bool { return t.Equal(t.Truncate(bucket)) }
+
+// timeText is t as a ValidationError shows it.
+func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

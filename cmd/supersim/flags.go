@@ -131,10 +131,15 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 }
 
 // windowed reports whether opts describe a walk the SDK splits into
-// windows: hour or day buckets from a UTC midnight.
+// windows: hour buckets from a UTC hour, day buckets from a UTC midnight.
 func windowed(opts supersim.ListUsageRecordsOptions) bool {
-	hourOrDay := opts.Granularity == supersim.GranularityHour || opts.Granularity == supersim.GranularityDay
-	return hourOrDay && opts.StartTime.Equal(opts.StartTime.Truncate(24*time.Hour))
+	switch opts.Granularity {
+	case supersim.GranularityHour:
+		return opts.StartTime.Equal(opts.StartTime.Truncate(time.Hour))
+	case supersim.GranularityDay:
+		return opts.StartTime.Equal(opts.StartTime.Truncate(24 * time.Hour))
+	}
+	return false
 }
 
 // flagNames maps the SDK's wire names of options to the flags that set them.

@@ -15,9 +15,10 @@ func TestDefaultConcurrencyOnlyWhereWindowsApply(t *testing.T) {
 	}{
 		{nil, 0}, // granularity all: one request
 		{[]string{"-granularity", "day"}, defaultConcurrency},
-		{[]string{"-granularity", "hour", "-start", "2026-06-01T06:00:00Z"}, 0}, // not from a UTC midnight
+		{[]string{"-granularity", "hour", "-start", "2026-06-01T06:30:00Z"}, 0}, // not from a UTC hour
+		{[]string{"-granularity", "hour", "-start", "2026-06-01T06:00:00Z"}, defaultConcurrency},
 		{[]string{"-granularity", "hour", "-start", "2026-06-01"}, defaultConcurrency},
-		{[]string{"-concurrency", "8"}, 8}, // as given: the SDK decides
+		{[]string{"-granularity", "day", "-concurrency", "8"}, 8}, // as given
 	} {
 		q := newQueryFlags("usage", "", usageFormats)
 		require.NoError(t, q.parse(tt.args))

@@ -1,0 +1,199 @@
+package supersim
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/supersimkit/supersim/internal/limit"
+)
+
+// limits are what every request of a Client shares: a limit on the tries
+// in flight that adapts to the server's refusals ([limit.Adaptive]) and a
+// budget of retries ([limit.Budget]). A windowed walk adds slots of its own
+// (its Concurrency), taken before the Client's.
+type limits struct {
+	adaptive *limit.Adaptive
+	budget   *limit.Budget
+	logger   *slog.Logger
+}
+
+func newLimits(logger *slog.Logger) *limits {
+	return &limits{adaptive: limit.NewAdaptive(), budget: limit.NewBudget(), logger: logger}
+}
+
+// transport returns next behind the limits. Each try waits for a slot
+// (the walk's, then the Client's) and holds it from sending the request to
+// the end of the answer's body, never while waiting out a backoff or a
+// Retry-After. timeout, if not 0, bounds each try from the moment it holds
+// its slots: time spent waiting for one does not count.
+//
+// A 429 answer lowers the Client's limit at once. When the refused try
+// was not alone in flight and the answer asks for no particular wait, the
+// try is sent again as soon as fewer requests run, without a backoff and
+// without counting as one of the request's retries (it costs the retry
+// budget, like any retry): a Concurrency above what the account allows
+// slows an export down to what it allows, but never ends it.
+func (l *limits) transport(next http.RoundTripper, timeout time.Duration) http.RoundTripper {
+	return &limitedTransport{limits: l, next: next, timeout: timeout}
+}
+
+// budgeted charges the retry budget for every try that policy would retry,
+// and stops retrying when the budget cannot pay: the last answer is then
+// the request's result.
+func (l *limits) budgeted(policy retryablehttp.CheckRetry) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		retry, checkErr := policy(ctx, resp, err)
+		if !retry || l.budget.TakeRetry() {
+			return retry, checkErr
+		}
+		l.logger.Warn("supersim: retry budget spent: not retrying")
+		return false, checkErr
+	}
+}
+
+// walkSlots returns the slots of one windowed walk: n tries in flight at
+// most, never more than the Client's limit, the earliest windows first.
+func (l *limits) walkSlots(n int) *limit.Slots {
+	return limit.NewSlots(n, l.adaptive.Limit)
+}
+
+// walkSlotKey carries a try's walk slots and priority through the context.
+type walkSlotKey struct{}
+
+type walkSlot struct {
+	slots *limit.Slots
+	prio  int // lower goes first
+}
+
+// withWalkSlot has the tries of requests made with ctx take a slot of
+// slots first, at priority prio.
+func withWalkSlot(ctx context.Context, slots *limit.Slots, prio int) context.Context {
+	return context.WithValue(ctx, walkSlotKey{}, walkSlot{slots: slots, prio: prio})
+}
+
+// limitedTransport is the RoundTripper of [limits.transport].
+type limitedTransport struct {
+	*limits
+	next    http.RoundTripper
+	timeout time.Duration
+}
+
+// RoundTrip implements http.RoundTripper.
+func (l *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for {
+		t, err := l.admit(req.Context())
+		if err != nil {
+			return nil, err
+		}
+		resp, err := l.next.RoundTrip(req.WithContext(t.ctx))
+		switch {
+		case err != nil:
+			t.end(false)
+			return nil, err
+		case resp.StatusCode == http.StatusTooManyRequests:
+			if inFlight := t.ticket.Refused(); inFlight > 1 && resp.Header.Get("Retry-After") == "" && l.budget.TakeRetry() {
+				drain(resp)
+				t.end(false)
+				l.logger.Debug("supersim: one request too many at once; sending it again when fewer run",
+					"method", req.Method, "path", req.URL.Path, "in_flight", inFlight, "limit", l.adaptive.Limit())
+				continue
+			}
+		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+			l.budget.Succeeded()
+			t.served = true
+		}
+		resp.Body = &tryBody{ReadCloser: resp.Body, try: t}
+		return resp, nil
+	}
+}
+
+// admit waits for the slots of one try.
+func (l *limitedTransport) admit(ctx context.Context) (*try, error) {
+	walk, _ := ctx.Value(walkSlotKey{}).(walkSlot)
+	if walk.slots != nil {
+		if err := walk.slots.Acquire(ctx, walk.prio); err != nil {
+			return nil, err
+		}
+	}
+	ticket, err := l.adaptive.Acquire(ctx, walk.slots != nil && walk.slots.HeldBack())
+	if err != nil {
+		if walk.slots != nil {
+			walk.slots.Release()
+		}
+		return nil, err
+	}
+	t := &try{ticket: ticket, walk: walk.slots, ctx: ctx, cancel: func() {}}
+	if l.timeout > 0 {
+		t.ctx, t.cancel = context.WithTimeoutCause(ctx, l.timeout, tryTimeout(l.timeout))
+	}
+	return t, nil
+}
+
+// try is one admitted try: its slots and its timeout.
+type try struct {
+	ticket *limit.Ticket
+	walk   *limit.Slots // nil outside windowed walks
+	ctx    context.Context
+	cancel context.CancelFunc
+	served bool // a 2xx answer
+	once   sync.Once
+}
+
+// end frees the try's slots; served tells whether it may raise the limit.
+func (t *try) end(served bool) {
+	t.once.Do(func() {
+		t.ticket.Release(served)
+		if t.walk != nil {
+			t.walk.Release()
+		}
+		t.cancel()
+		// A try admitted by this release waits on this goroutine's P, which
+		// is about to decode a page: let it send its request first.
+		runtime.Gosched()
+	})
+}
+
+// tryBody ends its try once the body is read to its end or closed.
+type tryBody struct {
+	io.ReadCloser
+	try *try
+}
+
+// Read implements io.Reader.
+func (b *tryBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.try.end(b.try.served)
+	}
+	return n, err
+}
+
+// Close implements io.Closer.
+func (b *tryBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.try.end(b.try.served)
+	return err
+}
+
+// tryTimeout is the error of a try that outlived the per-try timeout. Like
+// http.Client's own timeout error it is a net.Error that timed out, so the
+// retry policy tries again.
+type tryTimeout time.Duration
+
+func (e tryTimeout) Error() string {
+	return fmt.Sprintf("try timed out after %v (the HTTP client's Timeout)", time.Duration(e)) // within the caller's "supersim: ..."
+}
+
+// Timeout implements net.Error.
+func (tryTimeout) Timeout() bool { return true }
+
+// Temporary implements net.Error.
+func (tryTimeout) Temporary() bool { return true }
