@@ -14,7 +14,8 @@ import (
 )
 
 // checkpointVersion is the version of the checkpoint file's format: 2
-// since the output is written as FILE.partial until complete.
+// since the output is written as FILE.partial until complete and
+// positions may name a window.
 const checkpointVersion = 2
 
 // checkpoint is where an export stands: how much of its output (FILE.partial
@@ -24,18 +25,12 @@ const checkpointVersion = 2
 // the output back to OutputBytes and goes on from Next: nothing lost,
 // nothing repeated.
 type checkpoint struct {
-	Version     int               `json:"version"`
-	Query       map[string]string `json:"query"`        // the flags that shape the output, resolved
-	OutputBytes int64             `json:"output_bytes"` // the output's whole part
-	Records     int64             `json:"records"`      // records in that part
-	Pages       int64             `json:"pages"`        // pages in that part
-	Next        *position         `json:"next"`         // where to go on; null when the export is complete
-}
-
-// position is a supersim.Position as the checkpoint file stores it.
-type position struct {
-	PageToken string `json:"page_token"`
-	Page      int    `json:"page"`
+	Version     int                `json:"version"`
+	Query       map[string]string  `json:"query"`        // the flags that shape the output, resolved
+	OutputBytes int64              `json:"output_bytes"` // the output's whole part
+	Records     int64              `json:"records"`      // records in that part
+	Pages       int64              `json:"pages"`        // pages in that part
+	Next        *supersim.Position `json:"next"`         // where to go on; null when the export is complete
 }
 
 // loadCheckpoint reads the checkpoint at path; nil when there is none yet.
@@ -129,18 +124,14 @@ func (c *checkpoint) differences(query map[string]string) []string {
 	return diffs
 }
 
-// resumeFrom sets where the walk starts in opts.
-func (p *position) resumeFrom(opts *supersim.ListUsageRecordsOptions) {
-	opts.PageToken, opts.Page = p.PageToken, p.Page
-}
-
-// positionOf turns the iterator's next position into the file's form;
-// nil when no page follows.
-func positionOf(pos supersim.Position, ok bool) *position {
+// nextPosition is where the page after the iterator's current one starts;
+// nil when none follows.
+func nextPosition(it *supersim.Iterator[supersim.UsageRecord]) *supersim.Position {
+	pos, ok := it.NextPosition()
 	if !ok {
 		return nil
 	}
-	return &position{PageToken: pos.PageToken, Page: pos.Page}
+	return &pos
 }
 
 // mismatch is the error for a checkpoint of another export.

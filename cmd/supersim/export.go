@@ -27,10 +27,9 @@ a file behind > has no such guarantee: use -o.
 With -checkpoint FILE the export saves where it stands after every page
 (output synced first) and the same command resumes an interrupted export
 (Ctrl-C, kill, a crash, an API failure) where it stopped: nothing lost,
-nothing repeated. -start and -end not given come from the checkpoint. A
-checkpointed export walks its pages in one sequence (-concurrency does not
-apply), so its range must fit in one request (31 days for hour buckets or
--group sim).
+nothing repeated, and the same bytes as an export without a checkpoint.
+Long hour or day ranges are read in windows (-concurrency) and resumed
+alike. -start and -end not given come from the checkpoint.
 
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
 terminal.
@@ -53,12 +52,6 @@ func (a *app) export(ctx context.Context, args []string) int {
 	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
-	}
-	if *cpPath != "" {
-		opts.Concurrency = q.checkpointConcurrency(a.stderr)
-		if err := checkOneRequest(opts, "-checkpoint exports in one sequence (windowed walks cannot be resumed yet): split the period"); err != nil {
-			return a.usageError(q, err)
-		}
 	}
 	client, release, err := a.connect(q, creds)
 	if err != nil {
@@ -135,16 +128,6 @@ func (a *app) setupFailed(q *queryFlags, err error) int {
 	return a.usageError(q, err)
 }
 
-// checkpointConcurrency is the Concurrency of a checkpointed export: one
-// sequential walk, the only kind that can be resumed from a position yet.
-// It says so when -concurrency asked for more.
-func (q *queryFlags) checkpointConcurrency(stderr io.Writer) int {
-	if q.isSet("concurrency") && q.concurrency > 1 {
-		fmt.Fprintln(stderr, "supersim: -checkpoint: exporting in one sequential walk (windowed walks cannot be resumed yet)")
-	}
-	return 0
-}
-
 // exporter writes an export's pages to its output and keeps its checkpoint.
 type exporter struct {
 	out    *output
@@ -182,7 +165,7 @@ func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 	}
 	e.out = out
 	header := e.page.header()
-	if err := e.commit(header, []int{len(header)}, &position{}); err != nil {
+	if err := e.commit(header, []int{len(header)}, &supersim.Position{}); err != nil {
 		out.discard()
 		return nil, failedOutput(err)
 	}
@@ -229,7 +212,7 @@ func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 		return err
 	}
 	e.out = out
-	cp.Next.resumeFrom(opts)
+	opts.ResumeFrom(*cp.Next)
 	return nil
 }
 
@@ -242,7 +225,17 @@ func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider,
 		"sim": opts.Sim, "fleet": opts.Fleet, "network": opts.Network, "country": opts.IsoCountry,
 		"group": string(opts.Group), "granularity": string(opts.Granularity),
 		"start": stamp(opts.StartTime), "end": stamp(opts.EndTime), "page-size": strconv.Itoa(opts.PageSize),
+		"walk": walkKind(opts),
 	}
+}
+
+// walkKind is how the export walks its pages: its positions resume only a
+// walk of the same kind (-concurrency 0 or not), whatever the number.
+func walkKind(opts supersim.ListUsageRecordsOptions) string {
+	if opts.Concurrency > 0 {
+		return "windows"
+	}
+	return "one sequence"
 }
 
 // drain writes the records of it a page at a time, each page followed by
@@ -255,7 +248,7 @@ func (e *exporter) drain(it *supersim.Iterator[supersim.UsageRecord], progress *
 		e.pending++
 		progress.record(it.AtPageEnd())
 		if it.AtPageEnd() {
-			if err := e.commitPage(positionOf(it.NextPosition())); err != nil {
+			if err := e.commitPage(nextPosition(it)); err != nil {
 				return err
 			}
 		}
@@ -266,7 +259,7 @@ func (e *exporter) drain(it *supersim.Iterator[supersim.UsageRecord], progress *
 // commitPage writes the records of the page just read, and then saves the
 // checkpoint with next, the position of the page that follows (nil when
 // none does).
-func (e *exporter) commitPage(next *position) error {
+func (e *exporter) commitPage(next *supersim.Position) error {
 	data, ends := e.page.take()
 	if e.pending > 0 {
 		e.pages++
@@ -278,7 +271,7 @@ func (e *exporter) commitPage(next *position) error {
 
 // commit writes data, records ending at ends, and with a checkpoint syncs
 // the output and then saves where it stands.
-func (e *exporter) commit(data []byte, ends []int, next *position) error {
+func (e *exporter) commit(data []byte, ends []int, next *supersim.Position) error {
 	if len(data) > 0 {
 		n, err := e.out.write(data, ends)
 		e.bytes += int64(n)

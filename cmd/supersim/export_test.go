@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,10 +68,11 @@ func TestExportNothingMatchedExits3(t *testing.T) {
 }
 
 // exportArgs is a checkpointed export of 300 records in 6 pages of 50
-// through the gate.
+// through the gate, one request after another (-concurrency 0) so that
+// the gate's count of requests is the count of pages.
 func exportArgs(g *gate, format, out, cp string) []string {
 	return []string{"export", "-base-url", g.URL, "-format", format, "-group", "sim", "-granularity", "day",
-		"-start", "2026-06-01", "-end", "2026-06-04", "-page-size", "50", "-o", out, "-checkpoint", cp}
+		"-start", "2026-06-01", "-end", "2026-06-04", "-page-size", "50", "-concurrency", "0", "-o", out, "-checkpoint", cp}
 }
 
 func readCheckpoint(t *testing.T, path string) checkpoint {
@@ -215,6 +217,7 @@ func TestExportCheckpointErrorsExit2(t *testing.T) {
 		{"another format", other("-format", "jsonl"), `format "jsonl" (checkpoint: "csv")`},
 		{"another period", other("-end", "2026-06-05"), `end "2026-06-05T00:00:00Z" (checkpoint: "2026-06-04T00:00:00Z")`},
 		{"another output", other("-o", filepath.Join(dir, "elsewhere")), "(checkpoint: " + `"` + out},
+		{"windows instead of one sequence", other("-concurrency", "4"), `walk "windows" (checkpoint: "one sequence")`},
 		{"no output", []string{"export", "-demo", "-checkpoint", cp}, "-checkpoint needs -o FILE"},
 	} {
 		g.set(0, 0)
@@ -240,21 +243,47 @@ func TestExportCheckpointErrorsExit2(t *testing.T) {
 	assert.Contains(t, r.stderr, "is not a supersim checkpoint")
 }
 
-func TestExportCheckpointWalksInOneSequence(t *testing.T) {
+// TestExportCheckpointResumesAWindowedExport exports 35 days of hourly
+// records per fleet, longer than one request may read, in windows: with a
+// checkpoint, failed half way and resumed, it writes the same bytes as an
+// export without one, in CSV and JSON Lines.
+func TestExportCheckpointResumesAWindowedExport(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	r := runCmd(t, nil, "export", "-demo", "-granularity", "day", "-group", "fleet", "-concurrency", "8",
-		"-o", filepath.Join(dir, "out"), "-checkpoint", filepath.Join(dir, "cp"))
-	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "-checkpoint: exporting in one sequential walk")
-}
+	srv := newFake(t)
+	for _, format := range exportFormats {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			g := newGate(t, srv)
+			dir := t.TempDir()
+			args := func(extra ...string) []string {
+				return append([]string{"export", "-base-url", g.URL, "-format", format, "-group", "fleet", "-granularity", "hour",
+					"-start", "2026-05-10", "-end", "2026-06-14", "-page-size", "100", "-concurrency", "3"}, extra...)
+			}
+			plain := runCmd(t, twilioEnv(), args()...)
+			require.Equal(t, exitOK, plain.code, plain.stderr)
+			pages := len(g.queries())
+			require.Greater(t, pages, 20, "pages enough to fail half way")
 
-func TestExportCheckpointRefusesRangesLongerThanOneRequest(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	r := runCmd(t, nil, "export", "-demo", "-granularity", "hour", "-start", "2026-05-01", "-end", "2026-06-02",
-		"-o", filepath.Join(dir, "out"), "-checkpoint", filepath.Join(dir, "cp"))
-	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "at most 31 days with -granularity hour (the API's error 83604); -checkpoint exports in one sequence")
-	assert.Empty(t, files(t, dir))
+			out, cp := filepath.Join(dir, "out"), filepath.Join(dir, "cp")
+			g.set(pages/2, 0)
+			failed := runCmd(t, twilioEnv(), args("-o", out, "-checkpoint", cp)...)
+			require.Equal(t, exitAPIError, failed.code, failed.stderr)
+			saved := readCheckpoint(t, cp)
+			require.NotNil(t, saved.Next)
+			assert.False(t, saved.Next.WindowEnd.IsZero(), "a windowed position")
+			assert.Equal(t, "windows", saved.Query["walk"])
+
+			// Resumed with more requests at once: the same walk, faster.
+			g.set(0, 0)
+			resumed := runCmd(t, twilioEnv(), args("-o", out, "-checkpoint", cp, "-concurrency", "5")...)
+			require.Equal(t, exitOK, resumed.code, resumed.stderr)
+			records := strings.Count(plain.stdout, "\n") - strings.Count(string(newPageBuffer(format).header()), "\n")
+			assert.Contains(t, resumed.stderr, fmt.Sprintf("exported %d records", records))
+			assert.Contains(t, resumed.stderr, fmt.Sprintf(", %d of them in this run", records-int(saved.Records)))
+			got, err := os.ReadFile(out)
+			require.NoError(t, err)
+			assert.True(t, plain.stdout == string(got), "the same bytes as without a checkpoint: %d and %d", len(plain.stdout), len(got))
+			assert.Less(t, len(g.queries()), pages, "the resumed run asked only for what was left")
+		})
+	}
 }

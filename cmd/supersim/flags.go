@@ -50,7 +50,7 @@ func newQueryFlags(name, intro string, formats []string) *queryFlags {
 	fs.StringVar(&q.end, "end", "", "exclusive end, UTC: YYYY-MM-DD or RFC 3339, at the latest the end of today (default the start of today, UTC)")
 	fs.IntVar(&q.pageSize, "page-size", 0, "records per page (default the provider's largest: 1000 on Twilio, 249 on KORE)")
 	fs.IntVar(&q.concurrency, "concurrency", defaultConcurrency,
-		fmt.Sprintf("requests at once, 1 to %d, for hour or day buckets from a UTC midnight", supersim.MaxConcurrency))
+		fmt.Sprintf("requests at once, 1 to %d, for hour or day buckets from a bucket boundary (0: one request after another)", supersim.MaxConcurrency))
 	fs.StringVar(&q.format, "format", formats[0], "output `format`: "+strings.Join(formats, ", "))
 	fs.BoolVar(&q.demo, "demo", false, "read the demo dataset of the built-in fake API; no credentials needed")
 	fs.StringVar(&q.baseURL, "base-url", "", "API origin, for a proxy (default the provider's)")
@@ -119,7 +119,7 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 		return opts, flagErrors(err)
 	}
 	if !windowed(opts) || opts.Concurrency == 0 {
-		why := "-granularity hour or day from a UTC midnight is read in windows of one request each"
+		why := "-granularity hour or day from a bucket boundary is read in windows of one request each"
 		if opts.Concurrency == 0 && windowed(opts) {
 			why = "-concurrency 0 reads it in one sequence; leave it out, or set 1 or more, to read it in windows"
 		}
@@ -130,14 +130,15 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 	return opts, nil
 }
 
-// windowed reports whether opts describe a walk the SDK splits into
-// windows: hour buckets from a UTC hour, day buckets from a UTC midnight.
+// windowed reports whether opts describe a walk the SDK can split into
+// windows: hour or day buckets from a bucket boundary (a UTC hour; a UTC
+// midnight for day).
 func windowed(opts supersim.ListUsageRecordsOptions) bool {
 	switch opts.Granularity {
 	case supersim.GranularityHour:
 		return opts.StartTime.Equal(opts.StartTime.Truncate(time.Hour))
 	case supersim.GranularityDay:
-		return opts.StartTime.Equal(opts.StartTime.Truncate(24 * time.Hour))
+		return opts.StartTime.Equal(opts.StartTime.Truncate(day))
 	}
 	return false
 }

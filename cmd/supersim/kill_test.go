@@ -17,11 +17,11 @@ import (
 )
 
 // killArgs is an export of some 6,000 records (about 2 MB of JSON Lines)
-// in pages of 1000 from the API at url, each page one large write for the
-// output.
+// in pages of 1000 from the API at url, read in windows, each page one
+// large write for the output.
 func killArgs(url string, extra ...string) []string {
 	return append([]string{"export", "-base-url", url, "-format", "jsonl", "-group", "sim", "-granularity", "hour",
-		"-start", "2026-06-11", "-end", "2026-06-15", "-page-size", "1000", "-concurrency", "0"}, extra...)
+		"-start", "2026-06-11", "-end", "2026-06-15", "-page-size", "1000"}, extra...)
 }
 
 // commandProcess is the command started as a process of its own (the
@@ -58,8 +58,8 @@ func runKilled(t *testing.T, cmd *exec.Cmd, after time.Duration) int {
 // TestKilledExportNeverEndsInHalfARecord kills the command with SIGKILL
 // at random moments, mostly while it writes pages of about 240 KB, and
 // checks what it leaves: -o FILE is there complete or not at all, the
-// checkpointed export resumes to the same bytes as a clean one, and
-// stdout (a pipe) ends in a whole record.
+// checkpointed export (windowed) resumes to the same bytes as a clean one
+// without a checkpoint, and stdout (a pipe) ends in a whole record.
 func TestKilledExportNeverEndsInHalfARecord(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
