@@ -77,10 +77,12 @@ func TestWalksShareTheClientsLimit(t *testing.T) {
 // the walk's one slot do not time out, and a try on the wire still does.
 func TestTryTimeoutStartsWhenTheTryMayGo(t *testing.T) {
 	t.Parallel()
-	f := smallFleet(t, fleetConfig{latency: 45 * time.Millisecond})
+	// A try takes 150 ms on the wire, well within the 250 ms timeout even
+	// on a loaded machine; one queued behind two others waits 300 ms.
+	f := smallFleet(t, fleetConfig{latency: 150 * time.Millisecond})
 	next := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(next.CloseIdleConnections)
-	client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: next, Timeout: 100 * time.Millisecond}),
+	client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: next, Timeout: 250 * time.Millisecond}),
 		supersim.WithMaxRetries(0))
 	opts := hourlyBySim(june1, june1.Add(12*time.Hour), 30, 1) // 12 pages, one at a time, two more waiting
 	got, err := collect(context.Background(), client, opts)
@@ -88,11 +90,11 @@ func TestTryTimeoutStartsWhenTheTryMayGo(t *testing.T) {
 	assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
 
 	slow := smallFleet(t, fleetConfig{latency: time.Second})
-	client = slow.client(t, supersim.WithHTTPClient(&http.Client{Transport: next, Timeout: 100 * time.Millisecond}),
+	client = slow.client(t, supersim.WithHTTPClient(&http.Client{Transport: next, Timeout: 250 * time.Millisecond}),
 		supersim.WithMaxRetries(0))
 	_, err = collect(context.Background(), client, opts)
 	var netErr net.Error
 	require.ErrorAs(t, err, &netErr)
 	assert.True(t, netErr.Timeout())
-	assert.Contains(t, err.Error(), "timed out after 100ms")
+	assert.Contains(t, err.Error(), "timed out after 250ms")
 }
