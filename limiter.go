@@ -38,9 +38,10 @@ func newLimits(logger *slog.Logger) *limits {
 // A 429 answer lowers the Client's limit at once. When the refused try
 // was not alone in flight and the answer asks for no particular wait, the
 // try is sent again as soon as fewer requests run, without a backoff and
-// without counting as one of the request's retries (it costs the retry
-// budget, like any retry): a Concurrency above what the account allows
-// slows an export down to what it allows, but never ends it.
+// without counting as one of the request's retries, and, for its first
+// freeResends re-sends, without drawing on the retry budget: a Concurrency
+// above what the account allows slows an export down to what it allows,
+// but never ends it, even right after an outage emptied the budget.
 func (l *limits) transport(next http.RoundTripper, timeout time.Duration) http.RoundTripper {
 	return &limitedTransport{limits: l, next: next, timeout: timeout}
 }
@@ -79,6 +80,13 @@ func withWalkSlot(ctx context.Context, slots *limit.Slots, prio int) context.Con
 	return context.WithValue(ctx, walkSlotKey{}, walkSlot{slots: slots, prio: prio})
 }
 
+// freeResends is how many times one request refused for the account's
+// concurrency is sent again without drawing on the retry budget: each
+// refusal lowers the limit, so a few re-sends reach a level the account
+// allows, and a budget emptied by an outage must not end an export that
+// merely runs too many requests at once.
+const freeResends = 8
+
 // limitedTransport is the RoundTripper of [limits.transport].
 type limitedTransport struct {
 	*limits
@@ -88,7 +96,7 @@ type limitedTransport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (l *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for {
+	for resends := 0; ; resends++ {
 		t, err := l.admit(req.Context())
 		if err != nil {
 			return nil, err
@@ -99,7 +107,10 @@ func (l *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			t.end(false)
 			return nil, err
 		case resp.StatusCode == http.StatusTooManyRequests:
-			if inFlight := t.ticket.Refused(); inFlight > 1 && resp.Header.Get("Retry-After") == "" && l.budget.TakeRetry() {
+			// A re-send is free of the retry budget (the account is busy,
+			// not down) up to freeResends per request; past that it pays.
+			if inFlight := t.ticket.Refused(); inFlight > 1 && resp.Header.Get("Retry-After") == "" &&
+				(resends < freeResends || l.budget.TakeRetry()) {
 				drain(resp)
 				t.end(false)
 				l.logger.Debug("supersim: one request too many at once; sending it again when fewer run",

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,4 +98,29 @@ func TestTryTimeoutStartsWhenTheTryMayGo(t *testing.T) {
 	require.ErrorAs(t, err, &netErr)
 	assert.True(t, netErr.Timeout())
 	assert.Contains(t, err.Error(), "timed out after 250ms")
+}
+
+// An outage empties the Client's retry budget; once the server is back,
+// behind a concurrency limit, a windowed export on the same Client must
+// still adapt and complete: re-sends for the account's limit are not
+// retries of a failing server.
+func TestAnEmptyRetryBudgetDoesNotEndAnExportThatRunsTooMany(t *testing.T) {
+	t.Parallel()
+	var down atomic.Int32
+	down.Store(1)
+	f := smallFleet(t, fleetConfig{maxInFlight: 2, latency: 2 * time.Millisecond, fault: func(url.Values) int {
+		if down.Load() == 1 {
+			return http.StatusServiceUnavailable
+		}
+		return 0
+	}})
+	client := f.client(t, supersim.WithMaxRetries(200))
+	_, err := collect(context.Background(), client, hourlyBySim(june1, june1.Add(time.Hour), 50, 0))
+	require.ErrorIs(t, err, supersim.ErrServer, "the outage")
+	down.Store(0)
+
+	opts := hourlyBySim(june1, june1.AddDate(0, 0, 3), 30, 8)
+	got, err := collect(context.Background(), client, opts)
+	require.NoError(t, err)
+	assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
 }
