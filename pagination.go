@@ -22,6 +22,12 @@ type Position struct {
 	// position; zero in a sequential walk's.
 	WindowStart time.Time `json:",omitzero"`
 	WindowEnd   time.Time `json:",omitzero"`
+	// Query identifies the options of the walk the position came from (a
+	// digest of its filters, times and page size), so that
+	// [ListUsageRecordsOptions.ResumeFrom] with other options is refused
+	// rather than resumed into another query's records. "" in a Position
+	// made by hand.
+	Query string `json:",omitempty"`
 }
 
 // PageMeta is the "meta" object of a page, as the API sent it.
@@ -61,7 +67,8 @@ type Iterator[T any] struct {
 	next    Position // where to resume after cur
 	hasNext bool
 
-	limit, count int   // MaxRecords (0 = none) and items yielded so far
+	query        string // stamped on the positions handed out: see Position.Query
+	limit, count int    // MaxRecords (0 = none) and items yielded so far
 	tailErr      error // reported once the items run out (NewSliceIterator)
 	err          error
 	done         bool
@@ -174,7 +181,7 @@ func (it *Iterator[T]) Collect() ([]T, error) {
 func (it *Iterator[T]) Meta() PageMeta { return it.cur.meta }
 
 // Position returns where the page that holds the current item starts.
-func (it *Iterator[T]) Position() Position { return it.cur.pos }
+func (it *Iterator[T]) Position() Position { return it.stamped(it.cur.pos) }
 
 // NextPosition returns where the page after the current one starts, and
 // false when the current page is the last. To checkpoint a long export
@@ -184,7 +191,13 @@ func (it *Iterator[T]) Position() Position { return it.cur.pos }
 // alike. After a failed page fetch it is the position of the page that
 // failed, so a walk can resume there.
 func (it *Iterator[T]) NextPosition() (Position, bool) {
-	return it.next, it.hasNext
+	return it.stamped(it.next), it.hasNext
+}
+
+// stamped is pos with the walk's Query.
+func (it *Iterator[T]) stamped(pos Position) Position {
+	pos.Query = it.query
+	return pos
 }
 
 // AtPageEnd reports whether the current item is the last of its page.

