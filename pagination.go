@@ -69,7 +69,7 @@ type Iterator[T any] struct {
 
 	query        string // stamped on the positions handed out: see Position.Query
 	limit, count int    // MaxRecords (0 = none) and items yielded so far
-	tailErr      error // reported once the items run out (NewSliceIterator)
+	tailErr      error  // reported once the items run out (NewSliceIterator)
 	err          error
 	done         bool
 }
