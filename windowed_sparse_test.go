@@ -12,7 +12,9 @@ import (
 
 // A windowed walk over a range whose newest part holds no usage costs
 // about the requests of one walk, not one per bucket: blind windows grow
-// while they come back empty.
+// while they come back empty. With MaxRecords that fit in a page, the
+// first window is as long as one request may cover: one request, as one
+// walk of the newest 31 days.
 func TestWindowedWalkCrossesEmptyStretchesInFewRequests(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -29,7 +31,8 @@ func TestWindowedWalkCrossesEmptyStretchesInFewRequests(t *testing.T) {
 		{"62 days hourly, no usage, Concurrency 32", 62, 0, supersim.GranularityHour, 1000, 32, 0, 12},
 		{"30 days hourly, usage in the oldest 10", 30, 10, supersim.GranularityHour, 1000, 32, 0, 12},
 		{"300 days daily, no usage", 300, 0, supersim.GranularityDay, 1000, 32, 0, 12},
-		{"MaxRecords 1, the newest 20 of 30 days empty", 30, 10, supersim.GranularityHour, 50, 8, 1, 4},
+		{"MaxRecords 1, the newest 20 of 30 days empty", 30, 10, supersim.GranularityHour, 50, 8, 1, 0},
+		{"MaxRecords 1, the newest 50 of 60 days empty", 60, 10, supersim.GranularityHour, 50, 8, 1, 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -88,6 +88,12 @@ func NewPlanner(start, end time.Time, bucket time.Duration, maxBuckets, pageSize
 		maxBuckets: max(maxBuckets, 1), pageSize: float64(max(pageSize, 1))}
 }
 
+// StartWide makes blind windows as long as one request may cover
+// (maxBuckets) from the first: for a walk that needs no more than a page
+// of records, which the first page of a window, newest first, then holds
+// whenever its stretch does, in one request.
+func (p *Planner) StartWide() { p.blind = p.maxBuckets }
+
 // More reports whether some of the range is not cut yet.
 func (p *Planner) More() bool { return p.start.Before(p.end) }
 

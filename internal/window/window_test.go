@@ -229,3 +229,14 @@ func wholeBlind(p *Planner, spread int, counts ...int) {
 		p.Whole(w, counts[i])
 	}
 }
+
+func TestPlannerStartsWideWhenAsked(t *testing.T) {
+	t.Parallel()
+	start, end := may1, may1.AddDate(0, 0, 40)
+	p := NewPlanner(start, end, time.Hour, 744, 1000)
+	p.StartWide()
+	w := p.Next(1)
+	assert.Equal(t, Window{Start: end.Add(-744 * time.Hour), End: end, Blind: true}, w, "as long as one request may cover")
+	p.Whole(w, 0)
+	cutAll(t, p, start, w.Start, time.Hour, 744)
+}
