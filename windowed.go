@@ -33,7 +33,8 @@ const blindWindows = limit.InitialLimit
 // newest first, that is the order of one walk of the whole range.
 //
 // Windows are cut as the walk goes (see [window.Planner]): first up to
-// blindWindows of one bucket each (one with MaxRecords), then, from what
+// blindWindows of one bucket each (one with MaxRecords, as long as one
+// request may cover if MaxRecords fits in a page), then, from what
 // they held, windows of about two pages each. Fetches start in walk order:
 // the window being handed out always may fetch; the others while fewer
 // than pagesPerSlot×Concurrency pages are held or being fetched, and none
@@ -347,6 +348,9 @@ func (o *ListUsageRecordsOptions) windowedWalk(now time.Time) windowedWalk {
 		}
 	}
 	walk.planner = window.NewPlanner(from, end, bucket, maxBuckets, pageSize)
+	if o.MaxRecords > 0 && o.MaxRecords <= pageSize {
+		walk.planner.StartWide() // a page holds them: the first request of one walk
+	}
 	return walk
 }
 

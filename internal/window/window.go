@@ -31,6 +31,11 @@ const (
 	// smaller changes keep the size, so that the windows of a walk, and of
 	// walks of the same data, stay the same.
 	Resize = 0.10
+	// Widen is the factor by which blind windows grow each time they all
+	// came back empty: a stretch with no usage costs a few requests, not
+	// one a bucket, while a window grown past an empty stretch into busy
+	// buckets holds no more than Widen times what the walk looked at.
+	Widen = 16
 )
 
 // Window is the time range [Start, End).
@@ -52,11 +57,12 @@ type Window struct {
 // buckets differ) fill their pages best, [TargetPages] breaking ties. A
 // size holds until the estimate moves by more than [Resize], or another
 // blind window shows its bucket. Windows cut before the first size are
-// blind: one bucket, doubled each time blind windows all came back empty.
-// The first size is chosen once every blind window is whole (or one holds
-// more than a page), so that walks of the same data cut the same windows.
-// Near the end of the range, windows are cut to a page, so that the last
-// ones are short (see [Planner.Next]).
+// blind: one bucket, [Widen] times more each time blind windows all came
+// back empty, up to maxBuckets. The first size is chosen once every blind
+// window is whole (or one holds more than a page), so that walks of the
+// same data cut the same windows. Near the end of the range, once windows
+// are sized, they are cut to a page, so that the last ones are short (see
+// [Planner.Next]).
 type Planner struct {
 	start, end time.Time // what is left to cut
 	bucket     time.Duration
@@ -81,6 +87,12 @@ func NewPlanner(start, end time.Time, bucket time.Duration, maxBuckets, pageSize
 	return &Planner{start: start.UTC(), end: end.UTC(), bucket: bucket, blind: 1,
 		maxBuckets: max(maxBuckets, 1), pageSize: float64(max(pageSize, 1))}
 }
+
+// StartWide makes blind windows as long as one request may cover
+// (maxBuckets) from the first: for a walk that needs no more than a page
+// of records, which the first page of a window, newest first, then holds
+// whenever its stretch does, in one request.
+func (p *Planner) StartWide() { p.blind = p.maxBuckets }
 
 // More reports whether some of the range is not cut yet.
 func (p *Planner) More() bool { return p.start.Before(p.end) }
@@ -109,10 +121,12 @@ func (p *Planner) Ready() bool {
 func (p *Planner) BlindCut() int { return p.blindCut }
 
 // Next cuts the next window, the newest of what is left, for a walk that
-// runs up to spread windows at once. Once what is left fits in spread
-// windows, it is cut into windows of about one page, so that the walk does
-// not end with a long window walked alone, page after page. Call it only
-// while More.
+// runs up to spread windows at once. Once windows are sized and what is
+// left fits in spread windows, it is cut into windows of about one page,
+// so that the walk does not end with a long window walked alone, page
+// after page. Blind windows are never cut shorter for it: a page of a
+// range with no record seen yet is unknown, and cutting it into one-bucket
+// windows would cost a request a bucket. Call it only while More.
 func (p *Planner) Next(spread int) Window {
 	buckets, blind := p.blind, !p.Ready()
 	if !blind {
@@ -128,11 +142,9 @@ func (p *Planner) Next(spread int) Window {
 		p.blindCut++
 	}
 	buckets = min(buckets, p.maxBuckets)
-	if left, spread := p.Buckets(Window{Start: p.start, End: p.end}), max(spread, 1); p.last == 0 && left <= float64(spread*buckets) {
-		p.last = 1 // the last round: windows of a page
-		if r := p.Estimate(); r > 0 {
-			p.last = max(1, int(p.pageSize/(r*(1+p.margin(1, r)))))
-		}
+	if left, spread := p.Buckets(Window{Start: p.start, End: p.end}), max(spread, 1); !blind && p.last == 0 && left <= float64(spread*buckets) {
+		r := p.Estimate() // the last round: windows of a page
+		p.last = max(1, int(min(p.pageSize/(r*(1+p.margin(1, r))), float64(p.maxBuckets))))
 	}
 	if p.last > 0 {
 		buckets = min(buckets, p.last)
@@ -197,7 +209,7 @@ func (p *Planner) Whole(w Window, records int) {
 	if w.Blind {
 		p.blindOpen--
 		if p.blindOpen == 0 && p.Estimate() == 0 { // all empty: look further at once
-			p.blind, p.blindCut = min(2*p.blind, p.maxBuckets), 0
+			p.blind, p.blindCut = min(Widen*p.blind, p.maxBuckets), 0
 		}
 	}
 }

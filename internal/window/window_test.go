@@ -78,18 +78,42 @@ func TestPlannerEstimatesFromPagesBeforeAWindowIsWhole(t *testing.T) {
 	assert.Equal(t, 2000.0, p.Estimate(), "whole windows, once seen, are what counts")
 }
 
-func TestPlannerDoublesWhileNothingIsSeen(t *testing.T) {
+func TestPlannerWidensWhileNothingIsSeen(t *testing.T) {
 	t.Parallel()
-	start, end := may1, may1.AddDate(0, 0, 100)
+	start, end := may1, may1.AddDate(0, 0, 200)
 	p := NewPlanner(start, end, 24*time.Hour, 31, 1000)
 	var days []int
-	for range 7 {
+	for range 4 {
 		w := p.Next(1)
 		p.Whole(w, 0)
 		days = append(days, int(w.End.Sub(w.Start).Hours()/24))
 	}
-	assert.Equal(t, []int{1, 2, 4, 8, 16, 31, 31}, days, "capped by the range one request may cover")
-	cutAll(t, p, start, end.AddDate(0, 0, -93), 24*time.Hour, 31)
+	assert.Equal(t, []int{1, Widen, 31, 31}, days, "capped by the range one request may cover")
+	cutAll(t, p, start, end.AddDate(0, 0, -1-Widen-62), 24*time.Hour, 31)
+}
+
+// Near the end of a range where no record was seen yet, blind windows
+// keep growing rather than be cut to a page each: an empty range costs a
+// few requests, not one a bucket.
+func TestPlannerCutsNoBlindWindowToAPage(t *testing.T) {
+	t.Parallel()
+	start, end := may1, may1.AddDate(0, 0, 62)
+	p := NewPlanner(start, end, time.Hour, 744, 1000)
+	var hours []int
+	for p.More() {
+		var round []Window // up to two blind windows at once
+		for len(round) < 2 && p.More() {
+			w := p.Next(32)
+			assert.True(t, w.Blind)
+			round = append(round, w)
+			hours = append(hours, int(w.End.Sub(w.Start).Hours()))
+		}
+		for _, w := range round {
+			p.Whole(w, 0)
+		}
+	}
+	left := 62*24 - 2*(1+Widen+Widen*Widen) - 744
+	assert.Equal(t, []int{1, 1, Widen, Widen, Widen * Widen, Widen * Widen, 744, left}, hours)
 }
 
 func TestPlannerCutsAnEndInsideABucket(t *testing.T) {
@@ -204,4 +228,15 @@ func wholeBlind(p *Planner, spread int, counts ...int) {
 	for i, w := range ws {
 		p.Whole(w, counts[i])
 	}
+}
+
+func TestPlannerStartsWideWhenAsked(t *testing.T) {
+	t.Parallel()
+	start, end := may1, may1.AddDate(0, 0, 40)
+	p := NewPlanner(start, end, time.Hour, 744, 1000)
+	p.StartWide()
+	w := p.Next(1)
+	assert.Equal(t, Window{Start: end.Add(-744 * time.Hour), End: end, Blind: true}, w, "as long as one request may cover")
+	p.Whole(w, 0)
+	cutAll(t, p, start, w.Start, time.Hour, 744)
 }
