@@ -199,6 +199,7 @@ func (b *tryBody) Close() error {
 // retry policy tries again.
 type tryTimeout time.Duration
 
+// Error says how long the try had.
 func (e tryTimeout) Error() string {
 	return fmt.Sprintf("try timed out after %v (the HTTP client's Timeout)", time.Duration(e)) // within the caller's "supersim: ..."
 }

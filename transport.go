@@ -105,6 +105,7 @@ const maxTokenAnswer = 1 << 20
 // rather than an error once the retries are behind.
 type wholeAnswers struct{ next http.RoundTripper }
 
+// RoundTrip implements http.RoundTripper.
 func (w wholeAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := w.next.RoundTrip(req)
 	if err != nil {

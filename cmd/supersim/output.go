@@ -37,7 +37,10 @@ const pipeBuf = 512
 // the checkpoint: exit 1, not a usage error.
 type outputError struct{ err error }
 
+// Error is the cause's text.
 func (e *outputError) Error() string { return e.err.Error() }
+
+// Unwrap returns the cause.
 func (e *outputError) Unwrap() error { return e.err }
 
 // failedOutput wraps err, if any, as an outputError.
