@@ -304,12 +304,3 @@ func newTokenError(ctx context.Context, err error, forms []string) *TokenError {
 	}
 	return e
 }
-
-// clip shortens text to at most n bytes of valid UTF-8 on one line.
-func clip(text string, n int) string {
-	text = strings.ToValidUTF8(strings.Join(strings.Fields(text), " "), "?")
-	if len(text) <= n {
-		return text
-	}
-	return strings.ToValidUTF8(text[:n], "") + "..."
-}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 )
 
 // Sentinel errors. An [*APIError] matches the first three with [errors.Is]
@@ -206,14 +205,16 @@ func summarize(resp *http.Response, body []byte) string {
 	case strings.Contains(kind, "html"):
 		return text + " (HTML body" + titleOf(body) + ")"
 	}
-	snippet := strings.Join(strings.Fields(string(body)), " ")
-	if len(snippet) > 200 {
-		snippet = snippet[:200] + "..."
+	return text + ": " + clip(string(body), 200)
+}
+
+// clip shortens text to at most n bytes of valid UTF-8 on one line.
+func clip(text string, n int) string {
+	text = strings.ToValidUTF8(strings.Join(strings.Fields(text), " "), "?")
+	if len(text) <= n {
+		return text
 	}
-	if !utf8.ValidString(snippet) {
-		snippet = strings.ToValidUTF8(snippet, "?")
-	}
-	return text + ": " + snippet
+	return strings.ToValidUTF8(text[:n], "") + "..."
 }
 
 // titleOf returns `: "<title>"` for an HTML page that has one.
