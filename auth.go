@@ -238,8 +238,6 @@ type TokenError struct {
 	Code        string // the OAuth error code, such as "invalid_client"
 	Description string // the OAuth error_description, or what went wrong
 	Err         error  // the cause when no answer came: a connection error, the context, the TokenSource's error
-
-	forms []string // of the client secret, cut out of Err's text
 }
 
 // Error describes the failure, never with the client secret or a token.
@@ -256,7 +254,7 @@ func (e *TokenError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
 	if e.Err != nil {
-		fmt.Fprintf(&b, ": %s", redact(e.Err.Error(), e.forms))
+		fmt.Fprintf(&b, ": %s", e.Err)
 	}
 	return b.String()
 }
@@ -283,14 +281,20 @@ const maxTokenErrorText = 300
 
 // newTokenError describes err from an exchange. Only the OAuth error code
 // and description of an answer are kept, never its raw body, and every form
-// of the secret is cut out before any text is shortened.
+// of the secret is cut out before any text is shortened. The TokenError
+// holds no secret at any depth: with forms (an exchange of ours), a cause
+// other than the context is kept as its redacted text only, since an
+// error's fields (a request, a form) may hold what its text does not show.
 func newTokenError(ctx context.Context, err error, forms []string) *TokenError {
 	var retrieve *oauth2.RetrieveError
 	if !errors.As(err, &retrieve) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
+			return &TokenError{Err: ctxErr}
 		}
-		return &TokenError{Err: err, forms: forms}
+		if forms != nil {
+			err = errors.New(redact(err.Error(), forms))
+		}
+		return &TokenError{Err: err}
 	}
 	e := &TokenError{
 		Code:        clip(redact(retrieve.ErrorCode, forms), 64),

@@ -527,6 +527,7 @@ func TestTokenRefusalNeverQuotesTheSecretInAnyForm(t *testing.T) {
 		require.NoError(t, err)
 		_, err = client.ListUsageRecords(context.Background(), nil).Collect()
 		require.ErrorIs(t, err, supersim.ErrUnauthorized, name)
+		assertHoldsNoSecret(t, err, secret, url.QueryEscape(secret), "Rv9+Sx")
 		for _, text := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), k.logs.String()} {
 			for _, form := range []string{secret, url.QueryEscape(secret), "Rv9+Sx", base64.StdEncoding.EncodeToString([]byte(koreClientID + ":" + secret))} {
 				assert.NotContains(t, text, form, name)
@@ -639,4 +640,40 @@ func TestTokenSourceFailuresAreTypedAndRecoverable(t *testing.T) {
 	require.ErrorAs(t, err, &tokenErr)
 	assert.NotNil(t, tokenErr.Err, "a connection error is the cause")
 	assert.NotContains(t, err.Error(), koreClientSecret)
+}
+
+func TestTokenErrorsHoldNoSecretAtAnyDepth(t *testing.T) {
+	t.Parallel()
+	const secret = "Zq7/k+Secret=="
+	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), "Zq7/k+",
+		base64.StdEncoding.EncodeToString([]byte(koreClientID + ":" + secret)),
+		base64.StdEncoding.EncodeToString([]byte(secret))}
+	answers := map[string]http.HandlerFunc{
+		"no access_token": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"token_type":"Bearer","expires_in":3600}`)
+		},
+		"JSON that does not parse": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"access_token": "abc", `)
+		},
+	}
+	tokenURLs := map[string]string{}
+	for name, answer := range answers {
+		tokenURLs[name] = newPlainServer(t, answer).URL
+	}
+	closed := newPlainServer(t, func(http.ResponseWriter, *http.Request) {})
+	closed.Close()
+	tokenURLs["unreachable"] = closed.URL
+
+	api := newPlainServer(t, pagedHandler(t, makeRecords(3), 10, ""))
+	for name, tokenURL := range tokenURLs {
+		client, err := supersim.NewClient(supersim.WithKORE(koreClientID, secret), supersim.WithTokenURL(tokenURL),
+			supersim.WithBaseURL(api.URL), supersim.WithMaxRetries(1), supersim.WithRetryWait(time.Millisecond, time.Millisecond))
+		require.NoError(t, err)
+		_, err = client.ListUsageRecords(context.Background(), nil).Collect()
+		var tokenErr *supersim.TokenError
+		require.ErrorAs(t, err, &tokenErr, name)
+		assertHoldsNoSecret(t, err, forms...)
+	}
 }

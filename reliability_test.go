@@ -76,6 +76,7 @@ func walk(t *testing.T, client *supersim.Client, opts supersim.ListUsageRecordsO
 		if r.err != nil {
 			assertNoSecret(t, r.err.Error())
 			assertNoSecret(t, fmt.Sprintf("%+v", r.err))
+			assertHoldsNoSecret(t, r.err, secretForms...)
 		}
 		return r.recs, r.err
 	case <-time.After(timeout + 2*time.Second):
