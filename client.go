@@ -62,14 +62,6 @@ func NewClient(opts ...Option) (*Client, error) {
 // [ProviderKORE].
 func (c *Client) Provider() Provider { return c.provider }
 
-// maxPageSize is the largest PageSize the Client's provider accepts.
-func (c *Client) maxPageSize() int {
-	if c.provider == ProviderKORE {
-		return MaxKOREPageSize
-	}
-	return MaxPageSize
-}
-
 // ListUsageRecords is a shortcut for c.UsageRecords.List(ctx, opts).
 func (c *Client) ListUsageRecords(ctx context.Context, opts *ListUsageRecordsOptions) *Iterator[UsageRecord] {
 	return c.UsageRecords.List(ctx, opts)

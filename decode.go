@@ -62,6 +62,24 @@ func decodePage[T any](body io.Reader, size int64, key string, fields []field[T]
 	return p.items, p.meta, nil
 }
 
+// decodeObject reads a body (of size bytes, or -1 if unknown) that is one
+// JSON object, decoded by fields into *v: a resource fetched alone.
+func decodeObject[T any](body io.Reader, size int64, fields []field[T], v *T) error {
+	if size > maxPageBytes {
+		return fmt.Errorf("%w: a body of %d bytes is over the %d-byte limit", ErrInvalidResponse, size, maxPageBytes)
+	}
+	r := newPageReader(body)
+	err := readWhole(r, func() error {
+		err := readObject(r, v, fields)
+		r.flush()
+		return err
+	})
+	if err != nil {
+		return r.fail(err)
+	}
+	return nil
+}
+
 // pageBody is what a page holds.
 type pageBody[T any] struct {
 	items []T
@@ -70,15 +88,6 @@ type pageBody[T any] struct {
 
 // readPage reads the whole body into p: one object, then the end.
 func readPage[T any](r *pageReader, p *pageBody[T], key string, fields []field[T]) error {
-	kind, err := r.peek()
-	switch {
-	case err == io.EOF:
-		return errors.New("empty body")
-	case err != nil:
-		return err
-	case kind != '{':
-		return r.errorf("a page is a JSON object, not %s", kindName(kind))
-	}
 	top := []field[pageBody[T]]{
 		{key, func(r *pageReader, p *pageBody[T]) error { return readItems(r, &p.items, fields) }},
 		{"meta", func(r *pageReader, p *pageBody[T]) error {
@@ -87,7 +96,21 @@ func readPage[T any](r *pageReader, p *pageBody[T], key string, fields []field[T
 			return err
 		}},
 	}
-	if err := readObject(r, p, top); err != nil {
+	return readWhole(r, func() error { return readObject(r, p, top) })
+}
+
+// readWhole reads a body that is one JSON object, by read, then its end.
+func readWhole(r *pageReader, read func() error) error {
+	kind, err := r.peek()
+	switch {
+	case err == io.EOF:
+		return errors.New("empty body")
+	case err != nil:
+		return err
+	case kind != '{':
+		return r.errorf("the body is a JSON object, not %s", kindName(kind))
+	}
+	if err := read(); err != nil {
 		return err
 	}
 	if _, err := r.dec.ReadToken(); err != io.EOF {
@@ -350,15 +373,35 @@ func (r *pageReader) value(kind jsontext.Kind, what string) (jsontext.Value, err
 // str reads a JSON string (or null, which leaves *dst as it is) into *dst,
 // at the next flush.
 func (r *pageReader) str(dst *string) error {
+	b, err := r.unquoted()
+	if b != nil {
+		r.keep(dst, b)
+	}
+	return err
+}
+
+// unquoted reads a JSON string and returns its contents, valid until the
+// next read; or nil for null.
+func (r *pageReader) unquoted() ([]byte, error) {
 	v, err := r.value('"', "a string")
 	if v == nil {
-		return err
+		return nil, err
 	}
-	b, err := unquote(v)
-	if err != nil {
+	return unquote(v)
+}
+
+// readBool reads a JSON boolean (or null, which leaves *dst as it is) into
+// *dst.
+func (r *pageReader) readBool(dst *bool) error {
+	v, err := r.dec.ReadValue()
+	switch {
+	case err != nil:
 		return err
+	case v.Kind() == 't' || v.Kind() == 'f':
+		*dst = v.Kind() == 't'
+	case v.Kind() != 'n':
+		return r.errorf("want a boolean, got %s", kindName(v.Kind()))
 	}
-	r.keep(dst, b)
 	return nil
 }
 
@@ -477,30 +520,4 @@ func (r *pageReader) readDecimal(dst *Decimal) error {
 		r.keep(&dst.text, text)
 	}
 	return nil
-}
-
-// Usage records: the key of their pages and how a record decodes.
-
-// decodeUsageRecords is the decodeFunc of usage record pages.
-func decodeUsageRecords(body io.Reader, size int64, items []UsageRecord) ([]UsageRecord, PageMeta, error) {
-	return decodePage(body, size, "usage_records", usageRecordFields, items)
-}
-
-var usageRecordFields = []field[UsageRecord]{
-	{"account_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.AccountSID) }},
-	{"sim_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.SimSID) }},
-	{"network_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.NetworkSID) }},
-	{"fleet_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.FleetSID) }},
-	{"iso_country", func(r *pageReader, u *UsageRecord) error { return r.str(&u.IsoCountry) }},
-	{"period", func(r *pageReader, u *UsageRecord) error { return readObject(r, &u.Period, periodFields) }},
-	{"data_upload", func(r *pageReader, u *UsageRecord) error { return readInt(r, &u.DataUpload) }},
-	{"data_download", func(r *pageReader, u *UsageRecord) error { return readInt(r, &u.DataDownload) }},
-	{"data_total", func(r *pageReader, u *UsageRecord) error { return readInt(r, &u.DataTotal) }},
-	{"data_total_billed", func(r *pageReader, u *UsageRecord) error { return r.readDecimal(&u.DataTotalBilled) }},
-	{"billed_unit", func(r *pageReader, u *UsageRecord) error { return r.str(&u.BilledUnit) }},
-}
-
-var periodFields = []field[Period]{
-	{"start_time", func(r *pageReader, p *Period) error { return r.readTime(&p.StartTime) }},
-	{"end_time", func(r *pageReader, p *Period) error { return r.readTime(&p.EndTime) }},
 }

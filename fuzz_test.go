@@ -37,7 +37,8 @@ func FuzzListOptions(f *testing.F) {
 		if o.Validate() != nil {
 			return
 		}
-		filters, err := o.filterQuery()
+		o.normalize()
+		filters, err := encodeFilters(&o)
 		if err != nil {
 			t.Fatalf("valid options failed to encode: %v", err)
 		}
@@ -83,11 +84,11 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add(testPage(1, 2))
 	previous := testPage(7, 2) // decoded first into the same memory: nothing of it may show
 	f.Fuzz(func(t *testing.T, data []byte) {
-		items, _, err := decodeUsageRecords(bytes.NewReader(previous), -1, nil)
+		items, _, err := usageRecords.decode(bytes.NewReader(previous), -1, nil)
 		if err != nil || len(items) != 2 {
 			t.Fatalf("the previous page: %d records, %v", len(items), err)
 		}
-		items, meta, err := decodeUsageRecords(bytes.NewReader(data), int64(len(data)), items)
+		items, meta, err := usageRecords.decode(bytes.NewReader(data), int64(len(data)), items)
 		if err != nil && !errors.Is(err, ErrInvalidResponse) {
 			t.Fatalf("error %v is not ErrInvalidResponse", err)
 		}

@@ -2,6 +2,8 @@ package supersim
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/url"
@@ -107,12 +109,18 @@ func (w *walker[T]) fetchNext(ctx context.Context, items []T) (page[T], error) {
 // the memory of items.
 type decodeFunc[T any] func(body io.Reader, size int64, items []T) ([]T, PageMeta, error)
 
+// getter sends one GET to the API and hands read the body of a 2xx answer:
+// what the list machinery needs of the network.
+type getter interface {
+	get(ctx context.Context, path, rawQuery string, read func(body io.Reader, size int64) error) error
+}
+
 // listFetcher returns the fetchFunc of one query of the list at path: the
-// filters, already encoded, plus each page's position, sent through t.
-func listFetcher[T any](t *transport, path, filters string, decode decodeFunc[T]) fetchFunc[T] {
+// filters, already encoded, plus each page's position, sent through g.
+func listFetcher[T any](g getter, path, filters string, decode decodeFunc[T]) fetchFunc[T] {
 	return func(ctx context.Context, pos Position, items []T) ([]T, PageMeta, error) {
 		var meta PageMeta
-		err := t.get(ctx, path, withPosition(filters, pos), func(body io.Reader, size int64) error {
+		err := g.get(ctx, path, withPosition(filters, pos), func(body io.Reader, size int64) error {
 			var err error
 			items, meta, err = decode(body, size, items)
 			return err
@@ -122,4 +130,112 @@ func listFetcher[T any](t *transport, path, filters string, decode decodeFunc[T]
 		}
 		return items, meta, nil
 	}
+}
+
+// resource describes one list of the API to the list machinery: how its
+// pages decode, and its page size limit.
+type resource[T any] struct {
+	key             string     // of the items in a page, and its meta.key
+	fields          []field[T] // how an item decodes
+	koreMaxPageSize int        // KORE's PageSize limit where lower than MaxPageSize; 0 otherwise
+}
+
+// decode reads one page of the resource.
+func (res resource[T]) decode(body io.Reader, size int64, items []T) ([]T, PageMeta, error) {
+	return decodePage(body, size, res.key, res.fields, items)
+}
+
+// paging is what the list machinery reads of a list's options.
+type paging struct {
+	pageSize, maxRecords int
+	noPrefetch           bool
+	start                Position // where the walk starts; Query set when saved from a walk
+}
+
+// listOptions is what the list machinery needs of a list's options.
+type listOptions interface {
+	Validate() error
+	paging() paging
+}
+
+// normalizer is implemented by options that change before they are sent:
+// a country upper-case, times in UTC.
+type normalizer interface{ normalize() }
+
+// listQuery is a list's options, valid and encoded.
+type listQuery struct {
+	path    string // below the base URL, escaped
+	filters string // the options as sent, less the position
+	digest  string // stamped on positions: see Position.Query
+	paging  paging
+}
+
+// prepare checks a copy of opts (nil for none) and encodes it for the list
+// at path: every field valid, a PageSize within the provider's limit for
+// res, and a position to resume at saved from a walk of the same query.
+// It returns the copy, normalized.
+func prepare[T, O any, P interface {
+	*O
+	listOptions
+}](c *Client, res resource[T], path string, opts P) (P, listQuery, error) {
+	o := P(new(O))
+	if opts != nil {
+		*o = *opts // a copy: the caller's options are never written
+	}
+	if err := o.Validate(); err != nil {
+		return nil, listQuery{}, err
+	}
+	q := listQuery{path: path, paging: o.paging()}
+	if limit := res.koreMaxPageSize; limit > 0 && c.provider == ProviderKORE && q.paging.pageSize > limit {
+		return nil, listQuery{}, &ValidationError{Field: "PageSize",
+			Problem: fmt.Sprintf("must be between 1 and %d on %s, or 0 for the default", limit, c.provider.name()),
+			Value:   strconv.Itoa(q.paging.pageSize)}
+	}
+	if n, ok := any(o).(normalizer); ok {
+		n.normalize()
+	}
+	var err error
+	if q.filters, err = encodeFilters(o); err != nil {
+		return nil, listQuery{}, err
+	}
+	sum := sha256.Sum256([]byte(path + "?" + q.filters))
+	q.digest = hex.EncodeToString(sum[:8])
+	if saved := q.paging.start.Query; saved != "" && saved != q.digest {
+		return nil, listQuery{}, &ValidationError{Field: "ResumeFrom",
+			Problem: "the position was saved from a walk of other options (filters, times or page size): resume with the options it came from",
+			Value:   saved}
+	}
+	return o, q, nil
+}
+
+// list returns the walk of the list at path that opts select: the one
+// call a resource's List makes.
+func list[T, O any, P interface {
+	*O
+	listOptions
+}](ctx context.Context, c *Client, res resource[T], path string, opts P) *Iterator[T] {
+	_, q, err := prepare(c, res, path, opts)
+	if err != nil {
+		return NewSliceIterator[T](nil, err)
+	}
+	return walk(ctx, c.transport, res, q)
+}
+
+// walk returns the sequential walk of the valid query q.
+func walk[T any](ctx context.Context, g getter, res resource[T], q listQuery) *Iterator[T] {
+	fetch := listFetcher(g, q.path, q.filters, res.decode)
+	start := Position{PageToken: q.paging.start.PageToken, Page: q.paging.start.Page}
+	it := newIterator[T](newSequentialPager(ctx, start, fetch, !q.paging.noPrefetch, q.paging.maxRecords), q.paging.maxRecords, start)
+	it.query = q.digest
+	return it
+}
+
+// fetchOne reads the one resource at path (escaped) into a new T.
+func fetchOne[T any](ctx context.Context, g getter, path string, fields []field[T]) (*T, error) {
+	v := new(T)
+	err := g.get(ctx, path, "", func(body io.Reader, size int64) error { return decodeObject(body, size, fields, v) })
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }

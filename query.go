@@ -4,26 +4,19 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/google/go-querystring/query"
 )
 
-// filterQuery encodes the options for the wire, less the paging: times in
-// UTC, the country upper-case.
-func (o ListUsageRecordsOptions) filterQuery() (string, error) {
-	o.IsoCountry = strings.ToUpper(o.IsoCountry)
-	if !o.StartTime.IsZero() {
-		o.StartTime = o.StartTime.UTC()
-	}
-	if !o.EndTime.IsZero() {
-		o.EndTime = o.EndTime.UTC()
-	}
-	o.PageToken, o.Page = "", 0
-	values, err := query.Values(o)
+// encodeFilters encodes a list's options for the wire by their url tags
+// (go-querystring), less the position, which each page's request adds.
+func encodeFilters(opts any) (string, error) {
+	values, err := query.Values(opts)
 	if err != nil {
 		return "", fmt.Errorf("supersim: encode query: %w", err)
 	}
+	values.Del("PageToken")
+	values.Del("Page")
 	return values.Encode(), nil
 }
 

@@ -136,7 +136,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 // becomes an *APIError.
 func (t *transport) get(ctx context.Context, path, rawQuery string, read func(body io.Reader, size int64) error) error {
 	u := *t.base
-	u.Path += path
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return fmt.Errorf("supersim: bad path %q: %w", path, err)
+	}
+	u.Path += unescaped
+	u.RawPath = t.base.EscapedPath() + path // a segment escaped by the caller stays one segment
 	u.RawQuery = rawQuery
 	req, err := retryablehttp.NewRequestWithContext(withTries(ctx), http.MethodGet, u.String(), nil)
 	if err != nil {

@@ -2,15 +2,9 @@ package supersim
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/supersimkit/supersim/internal/sid"
 	"github.com/supersimkit/supersim/internal/window"
 )
 
@@ -132,63 +126,27 @@ func (o *ListUsageRecordsOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	var errs []error
-	bad := func(field, problem, value string) {
-		errs = append(errs, &ValidationError{Field: field, Problem: problem, Value: value})
-	}
-	checkSIDOrName := func(field, value, prefix string) {
-		if sid.LooksLike(value, prefix) && !sid.Valid(value, prefix) {
-			bad(field, "looks like a SID but is not "+prefix+" followed by 32 hex digits", value)
-		} else if strings.TrimSpace(value) != value {
-			bad(field, "has leading or trailing white space", value)
-		}
-	}
-	checkSIDOrName("Sim", o.Sim, "HS")
-	checkSIDOrName("Fleet", o.Fleet, "HF")
-	if o.Network != "" && !sid.Valid(o.Network, "HW") {
-		bad("Network", "must match ^HW[0-9a-fA-F]{32}$", o.Network)
-	}
-	if o.IsoCountry != "" && !isTwoLetters(o.IsoCountry) {
-		bad("IsoCountry", "must be an ISO 3166-1 alpha-2 code such as US or fr", o.IsoCountry)
-	}
-	switch o.Group {
-	case "", GroupSim, GroupFleet, GroupNetwork, GroupIsoCountry:
-	default:
-		bad("Group", "must be sim, fleet, network or isoCountry", string(o.Group))
-	}
-	switch o.Granularity {
-	case "", GranularityHour, GranularityDay, GranularityAll:
-	default:
-		bad("Granularity", "must be hour, day or all", string(o.Granularity))
-	}
+	var v validation
+	v.sidOrName("Sim", o.Sim, "HS")
+	v.sidOrName("Fleet", o.Fleet, "HF")
+	v.sid("Network", o.Network, "HW")
+	v.country("IsoCountry", o.IsoCountry)
+	oneOf(&v, "Group", o.Group, GroupSim, GroupFleet, GroupNetwork, GroupIsoCountry)
+	oneOf(&v, "Granularity", o.Granularity, GranularityHour, GranularityDay, GranularityAll)
 	checkYear := func(field string, t time.Time) {
 		if y := t.UTC().Year(); !t.IsZero() && (y < 0 || y > 9999) {
-			bad(field, "must be within the years 0000 to 9999 (RFC 3339)", t.UTC().String())
+			v.bad(field, "must be within the years 0000 to 9999 (RFC 3339)", t.UTC().String())
 		}
 	}
 	checkYear("StartTime", o.StartTime)
 	checkYear("EndTime", o.EndTime)
 	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
-		bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
+		v.bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
 	}
-	if o.PageSize < 0 || o.PageSize > MaxPageSize {
-		bad("PageSize", "must be between 1 and 1000, or 0 for the default", strconv.Itoa(o.PageSize))
-	}
-	if o.Page < 0 {
-		bad("Page", "must not be negative", strconv.Itoa(o.Page))
-	}
-	if o.MaxRecords < 0 {
-		bad("MaxRecords", "must not be negative", strconv.Itoa(o.MaxRecords))
-	}
-	o.checkWindowed(bad)
-	return errors.Join(errs...)
+	v.paging(o.paging())
+	o.checkWindowed(v.bad)
+	return v.err()
 }
-
-func isTwoLetters(s string) bool {
-	return len(s) == 2 && isLetter(s[0]) && isLetter(s[1])
-}
-
-func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // ResumeFrom sets o to resume a walk at p, a Position saved from a walk of
 // the same options (sequential or windowed): PageToken, Page, WindowStart
@@ -200,11 +158,22 @@ func (o *ListUsageRecordsOptions) ResumeFrom(p Position) {
 	o.resumeQuery = p.Query
 }
 
-// queryDigest identifies a walk's options for Position.Query: its filters,
-// times and page size, as sent; not its position, Concurrency or limits.
-func queryDigest(filters string) string {
-	sum := sha256.Sum256([]byte(filters))
-	return hex.EncodeToString(sum[:8])
+// paging returns the paging options as the list machinery reads them.
+func (o *ListUsageRecordsOptions) paging() paging {
+	return paging{pageSize: o.PageSize, maxRecords: o.MaxRecords, noPrefetch: o.NoPrefetch,
+		start: Position{PageToken: o.PageToken, Page: o.Page, WindowStart: o.WindowStart, WindowEnd: o.WindowEnd, Query: o.resumeQuery}}
+}
+
+// normalize puts the options in the form they are sent in: times in UTC,
+// the country upper-case.
+func (o *ListUsageRecordsOptions) normalize() {
+	o.IsoCountry = strings.ToUpper(o.IsoCountry)
+	if !o.StartTime.IsZero() {
+		o.StartTime = o.StartTime.UTC()
+	}
+	if !o.EndTime.IsZero() {
+		o.EndTime = o.EndTime.UTC()
+	}
 }
 
 // UsageRecord is the usage of one bucket of time, for one group if the
@@ -238,57 +207,46 @@ type Period struct {
 // Concurrency). See
 // https://www.twilio.com/docs/iot/supersim/api/usagerecord-resource#read-multiple-usagerecord-resources
 func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOptions) *Iterator[UsageRecord] {
-	var o ListUsageRecordsOptions
-	if opts != nil {
-		o = *opts // a copy: the caller's options are never written
-	}
-	if err := o.Validate(); err != nil {
-		return NewSliceIterator[UsageRecord](nil, err)
-	}
-	if limit := s.client.maxPageSize(); o.PageSize > limit {
-		return NewSliceIterator[UsageRecord](nil, &ValidationError{Field: "PageSize",
-			Problem: fmt.Sprintf("must be between 1 and %d on %s, or 0 for the default", limit, s.client.provider.name()),
-			Value:   strconv.Itoa(o.PageSize)})
-	}
-	filters, err := o.filterQuery()
+	o, q, err := prepare(s.client, usageRecords, usageRecordsPath, opts)
 	if err != nil {
 		return NewSliceIterator[UsageRecord](nil, err)
 	}
-	digest := queryDigest(filters)
-	if o.resumeQuery != "" && o.resumeQuery != digest {
-		return NewSliceIterator[UsageRecord](nil, &ValidationError{Field: "ResumeFrom",
-			Problem: "the position was saved from a walk of other options (filters, times or page size): resume with the options it came from",
-			Value:   o.resumeQuery})
+	if o.Concurrency == 0 {
+		return walk(ctx, s.client.transport, usageRecords, q)
 	}
-	it := s.list(ctx, o, filters)
-	it.query = digest
+	w := o.windowedWalk(time.Now())
+	query := func(win window.Window) (fetchFunc[UsageRecord], error) {
+		in := *o
+		in.StartTime, in.EndTime = win.Start, win.End
+		filters, err := encodeFilters(&in)
+		return listFetcher(s.client.transport, usageRecordsPath, filters, usageRecords.decode), err
+	}
+	pager := newWindowedPager(ctx, w, query, recordBucket, s.client.transport.limits.walkSlots(o.Concurrency),
+		o.Concurrency, o.MaxRecords)
+	it := newIterator[UsageRecord](pager, o.MaxRecords, w.start)
+	it.query = q.digest
 	return it
 }
 
-// list starts the walk of valid options o, whose filters are encoded.
-func (s *UsageRecordsService) list(ctx context.Context, o ListUsageRecordsOptions, filters string) *Iterator[UsageRecord] {
-	fetch := listFetcher(s.client.transport, usageRecordsPath, filters, decodeUsageRecords)
-	if o.Concurrency > 0 {
-		walk := o.windowedWalk(time.Now())
-		query := func(w window.Window) (fetchFunc[UsageRecord], error) {
-			q := o
-			q.StartTime, q.EndTime = w.Start, w.End
-			return s.fetcher(q)
-		}
-		pager := newWindowedPager(ctx, walk, query, recordBucket, s.client.transport.limits.walkSlots(o.Concurrency),
-			o.Concurrency, o.MaxRecords)
-		return newIterator[UsageRecord](pager, o.MaxRecords, walk.start)
-	}
-	start := Position{PageToken: o.PageToken, Page: o.Page}
-	return newIterator[UsageRecord](newSequentialPager(ctx, start, fetch, !o.NoPrefetch, o.MaxRecords), o.MaxRecords, start)
+// usageRecords is the list of usage records: decoded by a table of their
+// own, the hot path of long exports.
+var usageRecords = resource[UsageRecord]{key: "usage_records", fields: usageRecordFields, koreMaxPageSize: MaxKOREPageSize}
+
+var usageRecordFields = []field[UsageRecord]{
+	{"account_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.AccountSID) }},
+	{"sim_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.SimSID) }},
+	{"network_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.NetworkSID) }},
+	{"fleet_sid", func(r *pageReader, u *UsageRecord) error { return r.str(&u.FleetSID) }},
+	{"iso_country", func(r *pageReader, u *UsageRecord) error { return r.str(&u.IsoCountry) }},
+	{"period", func(r *pageReader, u *UsageRecord) error { return readObject(r, &u.Period, periodFields) }},
+	{"data_upload", func(r *pageReader, u *UsageRecord) error { return readInt(r, &u.DataUpload) }},
+	{"data_download", func(r *pageReader, u *UsageRecord) error { return readInt(r, &u.DataDownload) }},
+	{"data_total", func(r *pageReader, u *UsageRecord) error { return readInt(r, &u.DataTotal) }},
+	{"data_total_billed", func(r *pageReader, u *UsageRecord) error { return r.readDecimal(&u.DataTotalBilled) }},
+	{"billed_unit", func(r *pageReader, u *UsageRecord) error { return r.str(&u.BilledUnit) }},
 }
 
-// fetcher returns the function that fetches o's pages. The filters are
-// encoded once.
-func (s *UsageRecordsService) fetcher(o ListUsageRecordsOptions) (fetchFunc[UsageRecord], error) {
-	filters, err := o.filterQuery()
-	if err != nil {
-		return nil, err
-	}
-	return listFetcher(s.client.transport, usageRecordsPath, filters, decodeUsageRecords), nil
+var periodFields = []field[Period]{
+	{"start_time", func(r *pageReader, p *Period) error { return r.readTime(&p.StartTime) }},
+	{"end_time", func(r *pageReader, p *Period) error { return r.readTime(&p.EndTime) }},
 }

@@ -1,0 +1,128 @@
+package supersim
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Decoding by json tags: the field table of a record type, built once from
+// its struct tags, for the resources that need no hand-written table. The
+// same pageReader reads them, as strictly as usage records: unknown members
+// are skipped, a member named twice or only case-folded to a field's name
+// is refused, null leaves a field as it is.
+//
+// Supported field types: string (and types of kind string), int, int64,
+// bool, time.Time (RFC 3339, kept in UTC), structs of these, and slices of
+// such structs.
+
+// tagTables caches the field tables by tableKey.
+var tagTables sync.Map // tableKey -> []field[reflect.Value]
+
+// tableKey names a field table: a struct type, and whether its values are
+// elements of a slice (see valueDecoder).
+type tableKey struct {
+	t       reflect.Type
+	inSlice bool
+}
+
+// tagFields returns the field table of T built from its json tags.
+func tagFields[T any]() []field[T] {
+	inner := structFields(reflect.TypeFor[T](), false)
+	fields := make([]field[T], len(inner))
+	for i, f := range inner {
+		fields[i] = field[T]{f.name, func(r *pageReader, v *T) error {
+			rv := reflect.ValueOf(v).Elem()
+			return f.decode(r, &rv)
+		}}
+	}
+	return fields
+}
+
+// structFields returns the field table of struct type t: one field per
+// member with a json tag.
+func structFields(t reflect.Type, inSlice bool) []field[reflect.Value] {
+	key := tableKey{t, inSlice}
+	if cached, ok := tagTables.Load(key); ok {
+		return cached.([]field[reflect.Value])
+	}
+	var fields []field[reflect.Value]
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		decode := valueDecoder(sf.Type, inSlice)
+		fields = append(fields, field[reflect.Value]{name, func(r *pageReader, v *reflect.Value) error {
+			return decode(r, v.Field(i))
+		}})
+	}
+	tagTables.Store(key, fields)
+	return fields
+}
+
+var (
+	timeType   = reflect.TypeFor[time.Time]()
+	stringType = reflect.TypeFor[string]()
+)
+
+// valueDecoder returns how a JSON value decodes into a settable value of
+// type t. Strings in slice elements are copied out at once: a pending copy
+// (see pageReader.keep) would point into an array that the next append
+// may move.
+func valueDecoder(t reflect.Type, inSlice bool) func(r *pageReader, v reflect.Value) error {
+	switch {
+	case t == timeType:
+		return func(r *pageReader, v reflect.Value) error { return r.readTime(v.Addr().Interface().(*time.Time)) }
+	case t == stringType && !inSlice:
+		return func(r *pageReader, v reflect.Value) error { return r.str(v.Addr().Interface().(*string)) }
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return func(r *pageReader, v reflect.Value) error {
+			b, err := r.unquoted()
+			if b != nil {
+				v.SetString(string(b))
+			}
+			return err
+		}
+	case reflect.Int, reflect.Int64:
+		return func(r *pageReader, v reflect.Value) error {
+			var n int64
+			if err := readInt(r, &n); err != nil {
+				return err
+			}
+			if v.OverflowInt(n) {
+				return r.errorf("%d is not an integer within %s", n, t)
+			}
+			v.SetInt(n)
+			return nil
+		}
+	case reflect.Bool:
+		return func(r *pageReader, v reflect.Value) error { return r.readBool(v.Addr().Interface().(*bool)) }
+	case reflect.Struct:
+		fields := structFields(t, inSlice)
+		return func(r *pageReader, v reflect.Value) error { return readObject(r, &v, fields) }
+	case reflect.Slice:
+		elem := valueDecoder(t.Elem(), true)
+		return func(r *pageReader, v reflect.Value) error {
+			if ok, err := r.open('['); !ok {
+				return err
+			}
+			v.SetLen(0)
+			for {
+				if more, err := r.more(']'); !more {
+					return err
+				}
+				v.Set(reflect.Append(v, reflect.Zero(t.Elem())))
+				if err := elem(r, v.Index(v.Len()-1)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	panic(fmt.Sprintf("supersim: no JSON decoding by tags for %s", t))
+}

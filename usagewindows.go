@@ -1,0 +1,119 @@
+package supersim
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/supersimkit/supersim/internal/window"
+)
+
+// The rules of usage records' windowed walks (ListUsageRecordsOptions.Concurrency):
+// the bucket and range of one request, where a walk starts, and what it
+// needs of the options.
+
+// utcDay is the bucket of Granularity day.
+const utcDay = 24 * time.Hour
+
+// windowBucket returns the bucket of a windowed walk of o and the most
+// buckets one request may cover (Twilio errors 83603 and 83604).
+func (o *ListUsageRecordsOptions) windowBucket() (time.Duration, int) {
+	switch {
+	case o.Granularity != GranularityDay:
+		return time.Hour, 24 * maxHourRangeDays
+	case o.Group == GroupSim:
+		return utcDay, maxHourRangeDays
+	}
+	return utcDay, maxDayRangeDays
+}
+
+// windowedWalk returns where a windowed walk of the valid options o
+// starts; without an EndTime it ends with the bucket that holds now.
+func (o *ListUsageRecordsOptions) windowedWalk(now time.Time) windowedWalk {
+	bucket, maxBuckets := o.windowBucket()
+	pageSize := o.PageSize
+	if pageSize == 0 {
+		pageSize = DefaultPageSize
+	}
+	from, end := o.StartTime.UTC(), o.EndTime.UTC()
+	if o.EndTime.IsZero() {
+		end = now.UTC().Truncate(bucket).Add(bucket)
+	}
+	walk := windowedWalk{from: from,
+		start: Position{PageToken: o.PageToken, Page: o.Page, WindowStart: o.WindowStart.UTC(), WindowEnd: o.WindowEnd.UTC()}}
+	if !o.WindowEnd.IsZero() {
+		end = walk.start.WindowEnd
+		if o.PageToken != "" || o.Page > 0 {
+			walk.first = &window.Window{Start: walk.start.WindowStart, End: end}
+			walk.at, end = Position{PageToken: o.PageToken, Page: o.Page}, walk.first.Start
+		}
+	}
+	walk.planner = window.NewPlanner(from, end, bucket, maxBuckets, pageSize)
+	if o.MaxRecords > 0 && o.MaxRecords <= pageSize {
+		walk.planner.StartWide() // a page holds them: the first request of one walk
+	}
+	return walk
+}
+
+// recordBucket is the bucket a usage record belongs to.
+func recordBucket(r UsageRecord) time.Time { return r.Period.StartTime }
+
+// checkWindowed checks Concurrency, what a windowed walk needs, and the
+// window of a windowed Position to resume at, and reports each problem to
+// bad. Decided per case: options whose windowed walk could not give the
+// records of one walk of the range are refused; the others are honoured
+// (see ListUsageRecordsOptions.Concurrency).
+func (o *ListUsageRecordsOptions) checkWindowed(bad func(field, problem, value string)) {
+	n := strconv.Itoa(o.Concurrency)
+	inWindow := o.PageToken != "" || o.Page > 0
+	switch {
+	case o.Concurrency < 0 || o.Concurrency > MaxConcurrency:
+		bad("Concurrency", "must be between 0 and "+strconv.Itoa(MaxConcurrency), n)
+		return
+	case o.Concurrency == 0:
+		if !o.WindowStart.IsZero() || !o.WindowEnd.IsZero() {
+			bad("Concurrency", "must be set to resume a windowed walk's Position (WindowStart or WindowEnd set)", n)
+		}
+		return
+	case o.Granularity != GranularityHour && o.Granularity != GranularityDay:
+		bad("Concurrency", "needs Granularity hour or day: with all, each window would be summed into records of its own", n)
+		return
+	}
+	bucket, _ := o.windowBucket()
+	boundary, code := "a UTC hour", "83602"
+	if bucket == utcDay {
+		boundary, code = "a UTC midnight", "83601"
+	}
+	switch {
+	case o.StartTime.IsZero():
+		bad("Concurrency", "needs a StartTime", n)
+	case !onBoundary(o.StartTime, bucket):
+		bad("StartTime", "must be on "+boundary+" with Concurrency and Granularity "+string(o.Granularity)+
+			" (Twilio error "+code+" otherwise)", timeText(o.StartTime))
+	}
+	if o.WindowEnd.IsZero() {
+		if inWindow {
+			bad("Concurrency", "cannot resume a sequential walk's Position (PageToken or Page without WindowEnd)", n)
+		}
+		if !o.WindowStart.IsZero() {
+			bad("WindowEnd", "must be set with WindowStart", "")
+		}
+		return
+	}
+	switch {
+	case !o.StartTime.IsZero() && !o.WindowEnd.After(o.StartTime),
+		!o.EndTime.IsZero() && o.WindowEnd.After(o.EndTime):
+		bad("WindowEnd", "must be within (StartTime, EndTime]", timeText(o.WindowEnd))
+	case !o.WindowEnd.Equal(o.EndTime) && !onBoundary(o.WindowEnd, bucket):
+		bad("WindowEnd", "must be on "+boundary+" or be EndTime", timeText(o.WindowEnd))
+	}
+	if inWindow && (o.WindowStart.Before(o.StartTime) || !o.WindowStart.Before(o.WindowEnd) || !onBoundary(o.WindowStart, bucket)) {
+		bad("WindowStart", "must be on "+boundary+" within [StartTime, WindowEnd) to resume inside a window", timeText(o.WindowStart))
+	}
+}
+
+// onBoundary reports whether t is a whole number of buckets from the zero
+// time: on a UTC hour or at a UTC midnight.
+func onBoundary(t time.Time, bucket time.Duration) bool { return t.Equal(t.Truncate(bucket)) }
+
+// timeText is t as a ValidationError shows it.
+func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
