@@ -10,7 +10,7 @@ import (
 
 // Decoding by json tags: the field table of a record type, built once from
 // its struct tags, for the resources that need no hand-written table. The
-// same pageReader reads them, as strictly as usage records: unknown members
+// same pageReader reads them, as strictly as hand-written tables: unknown members
 // are skipped, a member named twice or only case-folded to a field's name
 // is refused, null leaves a field as it is.
 //

@@ -8,11 +8,10 @@ import (
 
 // Position is where a page starts: the PageToken and Page that the API put
 // in the next_page_url leading to it. The zero Position is the first page.
-// Save one from [Iterator.NextPosition] (as JSON, say) and resume a walk
-// later with [ListUsageRecordsOptions.ResumeFrom].
+// Save one from [Iterator.NextPosition] or [Page] (as JSON, say) and
+// resume a walk later with the ResumeFrom method of the list's options.
 //
-// A windowed walk's positions (ListUsageRecordsOptions.Concurrency) also
-// name their time window: PageToken and Page are those of the query of
+// A windowed walk's positions also name their time window: PageToken and Page are those of the query of
 // [WindowStart, WindowEnd), and without either the position is the start
 // of what is left of the walk, every record before WindowEnd.
 type Position struct {
@@ -23,8 +22,8 @@ type Position struct {
 	WindowStart time.Time `json:",omitzero"`
 	WindowEnd   time.Time `json:",omitzero"`
 	// Query identifies the options of the walk the position came from (a
-	// digest of its filters, times and page size), so that
-	// [ListUsageRecordsOptions.ResumeFrom] with other options is refused
+	// digest of the list's path, filters, times and page size), so that
+	// ResumeFrom with other options is refused
 	// rather than resumed into another query's records. "" in a Position
 	// made by hand.
 	Query string `json:",omitempty"`
@@ -45,7 +44,7 @@ type PageMeta struct {
 // needed. Use it pull-style, with Stop deferred so that breaking out of the
 // loop ends the fetches ahead at once:
 //
-//	it := client.ListUsageRecords(ctx, opts)
+//	it := client.ListSims(ctx, opts)
 //	defer it.Stop()
 //	for it.Next() {
 //		rec := it.Value()
@@ -75,11 +74,46 @@ type Iterator[T any] struct {
 }
 
 // NewSliceIterator returns an Iterator over items that then ends with err
-// (nil for a clean end). It makes no request: use it in fakes of
-// [UsageRecordsLister].
+// (nil for a clean end). It makes no request: use it in fakes of the
+// listers, such as [SimsLister].
 func NewSliceIterator[T any](items []T, err error) *Iterator[T] {
 	return &Iterator[T]{cur: page[T]{items: items, last: true}, index: -1, tailErr: err}
 }
+
+// NewPagedIterator returns an Iterator over pages of items, as a walk of
+// a list would hand them out, that then ends with err (nil for a clean
+// end). It makes no request: use it in fakes of the listers to test code
+// that checkpoints per page ([Iterator.Pages], [Iterator.NextPosition]).
+// Page i starts at Position{Page: i}; the walk starts at from.Page, so a
+// fake resumes a walk at the Position it is given:
+//
+//	return supersim.NewPagedIterator(pages, supersim.Position{Page: opts.Page}, nil)
+func NewPagedIterator[T any](pages [][]T, from Position, err error) *Iterator[T] {
+	start := Position{Page: min(max(from.Page, 0), len(pages))}
+	return newIterator[T](&slicePager[T]{pages: pages, next: start.Page, err: err}, 0, start)
+}
+
+// slicePager hands out fixed pages.
+type slicePager[T any] struct {
+	pages [][]T
+	next  int
+	err   error
+}
+
+func (s *slicePager[T]) nextPage([]T) (page[T], bool, error) {
+	i := s.next
+	if i >= len(s.pages) {
+		return page[T]{pos: Position{Page: i}}, false, s.err
+	}
+	s.next++
+	p := page[T]{items: s.pages[i], pos: Position{Page: i}, last: s.next == len(s.pages) && s.err == nil}
+	if !p.last {
+		p.next = Position{Page: s.next}
+	}
+	return p, true, nil
+}
+
+func (s *slicePager[T]) stop() {}
 
 func newIterator[T any](p pager[T], limit int, start Position) *Iterator[T] {
 	it := &Iterator[T]{pager: p, limit: limit, index: -1, next: start, hasNext: true}
@@ -186,9 +220,9 @@ func (it *Iterator[T]) Position() Position { return it.stamped(it.cur.pos) }
 // NextPosition returns where the page after the current one starts, and
 // false when the current page is the last. To checkpoint a long export
 // without losing or repeating a record, save NextPosition when
-// [Iterator.AtPageEnd] is true, and resume with it through
-// [ListUsageRecordsOptions.ResumeFrom], sequential and windowed walks
-// alike. After a failed page fetch it is the position of the page that
+// [Iterator.AtPageEnd] is true (or use [Iterator.Pages]), and resume with
+// it through the ResumeFrom method of the list's options, sequential and
+// windowed walks alike. After a failed page fetch it is the position of the page that
 // failed, so a walk can resume there.
 func (it *Iterator[T]) NextPosition() (Position, bool) {
 	return it.stamped(it.next), it.hasNext
@@ -203,4 +237,60 @@ func (it *Iterator[T]) stamped(pos Position) Position {
 // AtPageEnd reports whether the current item is the last of its page.
 func (it *Iterator[T]) AtPageEnd() bool {
 	return it.index >= 0 && it.index == len(it.cur.items)-1
+}
+
+// Page is one page of a walk, as [Iterator.Pages] yields it.
+type Page[T any] struct {
+	// Items are the page's items (those not yet read with Next, and no
+	// more than MaxRecords allows). Their memory is reused once the loop
+	// moves on: copy what you keep.
+	Items []T
+	// Meta is the page's meta object, as the API sent it.
+	Meta PageMeta
+	// Position is where the page starts; Next where the walk resumes after
+	// it. Save Next with what was made of Items to checkpoint a walk: a
+	// walk resumed there (the ResumeFrom method of the list's options)
+	// loses and repeats nothing.
+	Position, Next Position
+	// Last reports that no page follows in the list.
+	Last bool
+}
+
+// Pages returns the walk page by page, for range-over-func:
+//
+//	for page, err := range it.Pages() {
+//		if err != nil { ... } // the error that ended the walk, last and once
+//		write(page.Items)
+//		save(page.Next)
+//	}
+//
+// Empty pages are skipped, as Next skips them. Breaking out of the loop
+// stops the walk. After items read with Next, the first page yielded holds
+// the rest of the current page.
+func (it *Iterator[T]) Pages() iter.Seq2[Page[T], error] {
+	return func(yield func(Page[T], error) bool) {
+		for it.Next() {
+			if !yield(it.restOfPage(), nil) {
+				it.Stop()
+				return
+			}
+		}
+		if err := it.Err(); err != nil {
+			yield(Page[T]{}, err)
+		}
+	}
+}
+
+// restOfPage moves to the last item of the current page that MaxRecords
+// allows and returns the items from the current one to it.
+func (it *Iterator[T]) restOfPage() Page[T] {
+	from, end := it.index, len(it.cur.items)
+	if it.limit > 0 {
+		end = min(end, from+it.limit-it.count+1)
+	}
+	it.count += end - 1 - from
+	it.index = end - 1
+	it.value = it.cur.items[it.index]
+	next, more := it.NextPosition()
+	return Page[T]{Items: it.cur.items[from:end], Meta: it.cur.meta, Position: it.Position(), Next: next, Last: !more}
 }

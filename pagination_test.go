@@ -95,3 +95,77 @@ func TestAbandonedIteratorsEndTheirGoroutines(t *testing.T) {
 			goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")) == nil
 	}, 10*time.Second, 20*time.Millisecond, "goroutines of an abandoned iterator are still running")
 }
+
+func TestPagesYieldEachPageWithThePositionAfterIt(t *testing.T) {
+	boom := errors.New("boom")
+	pages := [][]string{{"a", "b"}, {}, {"c"}, {"d", "e", "f"}}
+
+	type seen struct {
+		items     []string
+		pos, next supersim.Position
+		last      bool
+	}
+	walk := func(it *supersim.Iterator[string]) ([]seen, error) {
+		var got []seen
+		for p, err := range it.Pages() {
+			if err != nil {
+				return got, err
+			}
+			got = append(got, seen{append([]string(nil), p.Items...), p.Position, p.Next, p.Last})
+		}
+		return got, nil
+	}
+	got, err := walk(supersim.NewPagedIterator(pages, supersim.Position{}, nil))
+	require.NoError(t, err)
+	assert.Equal(t, []seen{
+		{[]string{"a", "b"}, supersim.Position{Page: 0}, supersim.Position{Page: 1}, false},
+		{[]string{"c"}, supersim.Position{Page: 2}, supersim.Position{Page: 3}, false},
+		{[]string{"d", "e", "f"}, supersim.Position{Page: 3}, supersim.Position{}, true},
+	}, got, "the empty page is skipped")
+
+	// Resuming at a saved Next gives exactly the rest.
+	rest, err := supersim.NewPagedIterator(pages, supersim.Position{Page: 2}, nil).Collect()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c", "d", "e", "f"}, rest)
+
+	// An error comes last, once, with the position to resume at.
+	it := supersim.NewPagedIterator(pages[:1], supersim.Position{}, boom)
+	got, err = walk(it)
+	require.ErrorIs(t, err, boom)
+	assert.Equal(t, []seen{{[]string{"a", "b"}, supersim.Position{Page: 0}, supersim.Position{Page: 1}, false}}, got)
+	next, ok := it.NextPosition()
+	assert.True(t, ok)
+	assert.Equal(t, supersim.Position{Page: 1}, next)
+}
+
+func TestPagesAfterNextHoldTheRestOfThePage(t *testing.T) {
+	it := supersim.NewPagedIterator([][]int{{1, 2, 3}, {4, 5}}, supersim.Position{}, nil)
+	require.True(t, it.Next())
+	assert.Equal(t, 1, it.Value())
+	var got [][]int
+	for p, err := range it.Pages() {
+		require.NoError(t, err)
+		got = append(got, append([]int(nil), p.Items...))
+	}
+	assert.Equal(t, [][]int{{2, 3}, {4, 5}}, got)
+	assert.False(t, it.Next())
+}
+
+func TestPagesStopAtMaxRecordsAndOnBreak(t *testing.T) {
+	api := newPlainServer(t, pagedHandler(t, makeRecords(25), 10, ""))
+	client, err := supersim.NewClient(supersim.WithBaseURL(api.URL), supersim.WithCredentials(testAccountSID, testAuthToken))
+	require.NoError(t, err)
+	var sizes []int
+	for p, err := range client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, MaxRecords: 13}).Pages() {
+		require.NoError(t, err)
+		sizes = append(sizes, len(p.Items))
+	}
+	assert.Equal(t, []int{10, 3}, sizes)
+
+	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+	for range it.Pages() {
+		break
+	}
+	assert.False(t, it.Next(), "breaking out stops the walk")
+	assert.NoError(t, it.Err())
+}
