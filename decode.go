@@ -43,16 +43,17 @@ type field[T any] struct {
 }
 
 // decodePage reads one page of a list (of size bytes, or -1 if unknown):
-// its items under key, decoded by fields into the memory of items, and its
-// meta, whose "key" must be key. A resource brings only its key and fields.
-func decodePage[T any](body io.Reader, size int64, key string, fields []field[T], items []T) ([]T, PageMeta, error) {
+// its items under key, at most maxItems of them, decoded by fields into the
+// memory of items, and its meta, whose "key" must be key. A resource brings
+// only its key and fields.
+func decodePage[T any](body io.Reader, size int64, key string, fields []field[T], items []T, maxItems int) ([]T, PageMeta, error) {
 	clear(items[:cap(items)]) // a reused item must not keep a field that is null or missing now
 	if size > maxPageBytes {
 		return nil, PageMeta{}, fmt.Errorf("%w: a page of %d bytes is over the %d-byte limit", ErrInvalidResponse, size, maxPageBytes)
 	}
 	p := pageBody[T]{items: items[:0]}
 	r := newPageReader(body)
-	err := readPage(r, &p, key, fields)
+	err := readPage(r, &p, key, fields, maxItems)
 	if err == nil && p.meta.Key != key {
 		err = fmt.Errorf("meta.key is %q, want %q", p.meta.Key, key)
 	}
@@ -87,9 +88,9 @@ type pageBody[T any] struct {
 }
 
 // readPage reads the whole body into p: one object, then the end.
-func readPage[T any](r *pageReader, p *pageBody[T], key string, fields []field[T]) error {
+func readPage[T any](r *pageReader, p *pageBody[T], key string, fields []field[T], maxItems int) error {
 	top := []field[pageBody[T]]{
-		{key, func(r *pageReader, p *pageBody[T]) error { return readItems(r, &p.items, fields) }},
+		{key, func(r *pageReader, p *pageBody[T]) error { return readItems(r, &p.items, fields, maxItems) }},
 		{"meta", func(r *pageReader, p *pageBody[T]) error {
 			err := readObject(r, &p.meta, pageMetaFields)
 			r.flush()
@@ -326,9 +327,10 @@ func checkCase[T any](fields []field[T], name []byte) error {
 	return nil
 }
 
-// readItems reads a JSON array (or null, for none) of objects decoded by
-// fields, appended to *items. Each item's strings are copied out with it.
-func readItems[T any](r *pageReader, items *[]T, fields []field[T]) error {
+// readItems reads a JSON array (or null, for none) of at most maxItems
+// objects decoded by fields, appended to *items. Each item's strings are
+// copied out with it.
+func readItems[T any](r *pageReader, items *[]T, fields []field[T], maxItems int) error {
 	if ok, err := r.open('['); !ok {
 		return err
 	}
@@ -336,6 +338,9 @@ func readItems[T any](r *pageReader, items *[]T, fields []field[T]) error {
 	for {
 		if more, err := r.more(']'); !more {
 			return err
+		}
+		if len(*items) == maxItems {
+			return r.errorf("more items than the %d asked for", maxItems)
 		}
 		*items = append(*items, zero)
 		err := readObject(r, &(*items)[len(*items)-1], fields)

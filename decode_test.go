@@ -18,7 +18,7 @@ import (
 
 // decodeString decodes one usage record page from its text.
 func decodeString(page string, items []UsageRecord) ([]UsageRecord, PageMeta, error) {
-	return usageRecords.decode(strings.NewReader(page), int64(len(page)), items)
+	return usageRecords.decode(strings.NewReader(page), int64(len(page)), items, MaxPageSize)
 }
 
 // onePage wraps records, a JSON array's contents, in a page.
@@ -59,12 +59,12 @@ func (s spaces) Read(p []byte) (int, error) {
 func TestDecodePageStopsReadingAtTheLimit(t *testing.T) {
 	t.Parallel()
 	var read int64
-	_, _, err := usageRecords.decode(spaces{&read}, -1, nil) // no Content-Length: read until the limit
+	_, _, err := usageRecords.decode(spaces{&read}, -1, nil, MaxPageSize) // no Content-Length: read until the limit
 	require.ErrorIs(t, err, ErrInvalidResponse)
 	assert.Contains(t, err.Error(), "over the")
 	assert.LessOrEqual(t, read, int64(maxPageBytes+1), "read past the limit")
 
-	_, _, err = usageRecords.decode(strings.NewReader("{}"), maxPageBytes+1, nil)
+	_, _, err = usageRecords.decode(strings.NewReader("{}"), maxPageBytes+1, nil, MaxPageSize)
 	require.ErrorIs(t, err, ErrInvalidResponse, "a Content-Length over the limit")
 	assert.Contains(t, err.Error(), "over the")
 }
@@ -130,7 +130,7 @@ func TestDecodedStringsDoNotPinThePage(t *testing.T) {
 		for _, body := range bodies {
 			var meta PageMeta
 			var err error
-			items, meta, err = usageRecords.decode(bytes.NewReader(body), int64(len(body)), items)
+			items, meta, err = usageRecords.decode(bytes.NewReader(body), int64(len(body)), items, MaxPageSize)
 			require.NoError(t, err)
 			require.Len(t, items, perPage)
 			kept[items[perPage/2].SimSID] = meta
@@ -176,7 +176,7 @@ func TestDecodeReadsWhatEncodingJSONReads(t *testing.T) {
 	for _, file := range []string{"testdata/page_billed_number.json", "testdata/page_billed_string.json"} {
 		body, err := os.ReadFile(file)
 		require.NoError(t, err)
-		items, meta, err := usageRecords.decode(bytes.NewReader(body), -1, nil)
+		items, meta, err := usageRecords.decode(bytes.NewReader(body), -1, nil, MaxPageSize)
 		require.NoError(t, err, file)
 		var ref usageRecordsPage
 		require.NoError(t, json.Unmarshal(body, &ref))
@@ -216,7 +216,7 @@ func toUTC(records []UsageRecord) {
 func TestDecodeReusesItemsAndClearsWhatANullLeaves(t *testing.T) {
 	t.Parallel()
 	full := testPage(1, 3)
-	items, _, err := usageRecords.decode(bytes.NewReader(full), -1, make([]UsageRecord, 0, 4))
+	items, _, err := usageRecords.decode(bytes.NewReader(full), -1, make([]UsageRecord, 0, 4), MaxPageSize)
 	require.NoError(t, err)
 	require.Len(t, items, 3)
 	first := &items[0]

@@ -30,32 +30,33 @@ type tableKey struct {
 
 // tagFields returns the field table of T built from its json tags.
 func tagFields[T any]() []field[T] {
-	inner := structFields(reflect.TypeFor[T](), false)
-	fields := make([]field[T], len(inner))
-	for i, f := range inner {
-		fields[i] = field[T]{f.name, func(r *pageReader, v *T) error {
-			rv := reflect.ValueOf(v).Elem()
-			return f.decode(r, &rv)
-		}}
+	t := reflect.TypeFor[T]()
+	var fields []field[T]
+	for i, name := range taggedMembers(t) {
+		if name == "" {
+			continue
+		}
+		decode := valueDecoder(t.Field(i).Type, false)
+		fields = append(fields, field[T]{name, func(r *pageReader, v *T) error {
+			return decode(r, reflect.ValueOf(v).Elem().Field(i))
+		}})
 	}
 	return fields
 }
 
-// structFields returns the field table of struct type t: one field per
-// member with a json tag.
+// structFields returns the field table of struct type t, a member of
+// another: one field per member with a json tag.
 func structFields(t reflect.Type, inSlice bool) []field[reflect.Value] {
 	key := tableKey{t, inSlice}
 	if cached, ok := tagTables.Load(key); ok {
 		return cached.([]field[reflect.Value])
 	}
 	var fields []field[reflect.Value]
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if !sf.IsExported() || name == "" || name == "-" {
+	for i, name := range taggedMembers(t) {
+		if name == "" {
 			continue
 		}
-		decode := valueDecoder(sf.Type, inSlice)
+		decode := valueDecoder(t.Field(i).Type, inSlice)
 		fields = append(fields, field[reflect.Value]{name, func(r *pageReader, v *reflect.Value) error {
 			return decode(r, v.Field(i))
 		}})
@@ -64,9 +65,22 @@ func structFields(t reflect.Type, inSlice bool) []field[reflect.Value] {
 	return fields
 }
 
+// taggedMembers returns the JSON name of each field of struct type t, ""
+// for a field without one.
+func taggedMembers(t reflect.Type) []string {
+	names := make([]string, t.NumField())
+	for i := range names {
+		sf := t.Field(i)
+		if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); sf.IsExported() && name != "-" {
+			names[i] = name
+		}
+	}
+	return names
+}
+
 var (
-	timeType   = reflect.TypeFor[time.Time]()
-	stringType = reflect.TypeFor[string]()
+	timeType      = reflect.TypeFor[time.Time]()
+	stringPtrType = reflect.TypeFor[*string]()
 )
 
 // valueDecoder returns how a JSON value decodes into a settable value of
@@ -77,8 +91,8 @@ func valueDecoder(t reflect.Type, inSlice bool) func(r *pageReader, v reflect.Va
 	switch {
 	case t == timeType:
 		return func(r *pageReader, v reflect.Value) error { return r.readTime(v.Addr().Interface().(*time.Time)) }
-	case t == stringType && !inSlice:
-		return func(r *pageReader, v reflect.Value) error { return r.str(v.Addr().Interface().(*string)) }
+	case t.Kind() == reflect.String && !inSlice: // a *SimStatus converts to a *string
+		return func(r *pageReader, v reflect.Value) error { return r.str(v.Addr().Convert(stringPtrType).Interface().(*string)) }
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"net/url"
@@ -84,11 +85,11 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add(testPage(1, 2))
 	previous := testPage(7, 2) // decoded first into the same memory: nothing of it may show
 	f.Fuzz(func(t *testing.T, data []byte) {
-		items, _, err := usageRecords.decode(bytes.NewReader(previous), -1, nil)
+		items, _, err := usageRecords.decode(bytes.NewReader(previous), -1, nil, math.MaxInt)
 		if err != nil || len(items) != 2 {
 			t.Fatalf("the previous page: %d records, %v", len(items), err)
 		}
-		items, meta, err := usageRecords.decode(bytes.NewReader(data), int64(len(data)), items)
+		items, meta, err := usageRecords.decode(bytes.NewReader(data), int64(len(data)), items, math.MaxInt)
 		if err != nil && !errors.Is(err, ErrInvalidResponse) {
 			t.Fatalf("error %v is not ErrInvalidResponse", err)
 		}

@@ -106,8 +106,8 @@ func (w *walker[T]) fetchNext(ctx context.Context, items []T) (page[T], error) {
 }
 
 // decodeFunc reads one page's body (of size bytes, or -1 if unknown) into
-// the memory of items.
-type decodeFunc[T any] func(body io.Reader, size int64, items []T) ([]T, PageMeta, error)
+// the memory of items, refusing more than maxItems items.
+type decodeFunc[T any] func(body io.Reader, size int64, items []T, maxItems int) ([]T, PageMeta, error)
 
 // getter sends one GET to the API and hands read the body of a 2xx answer:
 // what the list machinery needs of the network.
@@ -116,13 +116,19 @@ type getter interface {
 }
 
 // listFetcher returns the fetchFunc of one query of the list at path: the
-// filters, already encoded, plus each page's position, sent through g.
-func listFetcher[T any](g getter, path, filters string, decode decodeFunc[T]) fetchFunc[T] {
+// filters, already encoded, plus each page's position, sent through g. A
+// page with more than pageSize items (MaxPageSize for the server's
+// default) is refused as it is read: it cannot be the page asked for, and
+// could take any amount of memory.
+func listFetcher[T any](g getter, path, filters string, pageSize int, decode decodeFunc[T]) fetchFunc[T] {
+	if pageSize == 0 {
+		pageSize = MaxPageSize
+	}
 	return func(ctx context.Context, pos Position, items []T) ([]T, PageMeta, error) {
 		var meta PageMeta
 		err := g.get(ctx, path, withPosition(filters, pos), func(body io.Reader, size int64) error {
 			var err error
-			items, meta, err = decode(body, size, items)
+			items, meta, err = decode(body, size, items, pageSize)
 			return err
 		})
 		if err != nil {
@@ -141,8 +147,8 @@ type resource[T any] struct {
 }
 
 // decode reads one page of the resource.
-func (res resource[T]) decode(body io.Reader, size int64, items []T) ([]T, PageMeta, error) {
-	return decodePage(body, size, res.key, res.fields, items)
+func (res resource[T]) decode(body io.Reader, size int64, items []T, maxItems int) ([]T, PageMeta, error) {
+	return decodePage(body, size, res.key, res.fields, items, maxItems)
 }
 
 // paging is what the list machinery reads of a list's options.
@@ -223,7 +229,7 @@ func list[T, O any, P interface {
 
 // walk returns the sequential walk of the valid query q.
 func walk[T any](ctx context.Context, g getter, res resource[T], q listQuery) *Iterator[T] {
-	fetch := listFetcher(g, q.path, q.filters, res.decode)
+	fetch := listFetcher(g, q.path, q.filters, q.paging.pageSize, res.decode)
 	start := Position{PageToken: q.paging.start.PageToken, Page: q.paging.start.Page}
 	it := newIterator[T](newSequentialPager(ctx, start, fetch, !q.paging.noPrefetch, q.paging.maxRecords), q.paging.maxRecords, start)
 	it.query = q.digest

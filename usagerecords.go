@@ -219,7 +219,7 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 		in := *o
 		in.StartTime, in.EndTime = win.Start, win.End
 		filters, err := encodeFilters(&in)
-		return listFetcher(s.client.transport, usageRecordsPath, filters, usageRecords.decode), err
+		return listFetcher(s.client.transport, usageRecordsPath, filters, o.PageSize, usageRecords.decode), err
 	}
 	pager := newWindowedPager(ctx, w, query, recordBucket, s.client.transport.limits.walkSlots(o.Concurrency),
 		o.Concurrency, o.MaxRecords)

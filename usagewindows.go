@@ -27,7 +27,8 @@ func (o *ListUsageRecordsOptions) windowBucket() (time.Duration, int) {
 }
 
 // windowedWalk returns where a windowed walk of the valid options o
-// starts; without an EndTime it ends with the bucket that holds now.
+// starts; without an EndTime, or with one past now, it ends with the
+// bucket that holds now.
 func (o *ListUsageRecordsOptions) windowedWalk(now time.Time) windowedWalk {
 	bucket, maxBuckets := o.windowBucket()
 	pageSize := o.PageSize
@@ -35,8 +36,8 @@ func (o *ListUsageRecordsOptions) windowedWalk(now time.Time) windowedWalk {
 		pageSize = DefaultPageSize
 	}
 	from, end := o.StartTime.UTC(), o.EndTime.UTC()
-	if o.EndTime.IsZero() {
-		end = now.UTC().Truncate(bucket).Add(bucket)
+	if current := now.UTC().Truncate(bucket).Add(bucket); o.EndTime.IsZero() || end.After(current) {
+		end = current // nothing is used in the future: an EndTime past now ends where one without it does
 	}
 	walk := windowedWalk{from: from,
 		start: Position{PageToken: o.PageToken, Page: o.Page, WindowStart: o.WindowStart.UTC(), WindowEnd: o.WindowEnd.UTC()}}
