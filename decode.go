@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -75,6 +76,9 @@ func decodeObject[T any](body io.Reader, size int64, fields []field[T], v *T) er
 		r.flush()
 		return err
 	})
+	if err == nil && reflect.ValueOf(v).Elem().IsZero() {
+		err = errors.New("the object has none of the resource's members")
+	}
 	if err != nil {
 		return r.fail(err)
 	}

@@ -92,7 +92,9 @@ func valueDecoder(t reflect.Type, inSlice bool) func(r *pageReader, v reflect.Va
 	case t == timeType:
 		return func(r *pageReader, v reflect.Value) error { return r.readTime(v.Addr().Interface().(*time.Time)) }
 	case t.Kind() == reflect.String && !inSlice: // a *SimStatus converts to a *string
-		return func(r *pageReader, v reflect.Value) error { return r.str(v.Addr().Convert(stringPtrType).Interface().(*string)) }
+		return func(r *pageReader, v reflect.Value) error {
+			return r.str(v.Addr().Convert(stringPtrType).Interface().(*string))
+		}
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -69,7 +69,7 @@ const maxErrorBody = 64 << 10
 // last answer once the retries are spent.
 type APIError struct {
 	Method    string         // the request's method: GET
-	Path      string         // the request's path, without the query: /v1/UsageRecords
+	Path      string         // the request's path as sent (escaped), without the query: /v1/UsageRecords
 	Status    int            // HTTP status code
 	Code      int            // Twilio error code (see CodeAuthenticate and the others), 0 if the body had none
 	Message   string         // Twilio's message, or a summary of a non-JSON body
@@ -132,7 +132,7 @@ func newAPIError(resp *http.Response) *APIError {
 	e := &APIError{Status: resp.StatusCode, RequestID: resp.Header.Get("Twilio-Request-Id")}
 	var forms []string
 	if req := resp.Request; req != nil {
-		e.Method, e.Path = req.Method, req.URL.Path
+		e.Method, e.Path = req.Method, req.URL.EscapedPath()
 		forms = sentSecrets(req)
 	}
 	// Read past the limit by the longest secret form, cut the secrets out,

@@ -250,7 +250,10 @@ type Page[T any] struct {
 	// Position is where the page starts; Next where the walk resumes after
 	// it. Save Next with what was made of Items to checkpoint a walk: a
 	// walk resumed there (the ResumeFrom method of the list's options)
-	// loses and repeats nothing.
+	// loses and repeats nothing. When MaxRecords cuts the page short, Next
+	// is the page's own Position (a position cannot point inside a page):
+	// a walk resumed there reads the page again, whole, rather than lose
+	// the rest of it.
 	Position, Next Position
 	// Last reports that no page follows in the list.
 	Last bool
@@ -292,5 +295,8 @@ func (it *Iterator[T]) restOfPage() Page[T] {
 	it.index = end - 1
 	it.value = it.cur.items[it.index]
 	next, more := it.NextPosition()
+	if end < len(it.cur.items) {
+		next, more = it.Position(), true // cut by MaxRecords: the rest of the page is still to read
+	}
 	return Page[T]{Items: it.cur.items[from:end], Meta: it.cur.meta, Position: it.Position(), Next: next, Last: !more}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/supersimkit/supersim/internal/sid"
 )
@@ -32,10 +33,17 @@ func (v *validation) sidOrName(field, value, prefix string) {
 }
 
 // identifier checks the SID or unique name of one resource in a path: like
-// sidOrName, and not empty.
+// sidOrName, and not empty, not a dot segment ("." or "..", which a server
+// or proxy may resolve to another resource, however escaped), without
+// control characters.
 func (v *validation) identifier(field, value, prefix string) {
-	if value == "" {
+	switch {
+	case value == "":
 		v.bad(field, "must be a SID ("+prefix+" followed by 32 hex digits) or a unique name", value)
+	case value == "." || value == "..":
+		v.bad(field, "must not be a dot segment: a server may read it as another path", value)
+	case strings.ContainsFunc(value, unicode.IsControl):
+		v.bad(field, "must not hold control characters", strconv.QuoteToASCII(value))
 	}
 	v.sidOrName(field, value, prefix)
 }
