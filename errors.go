@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/supersimkit/supersim/internal/apirules"
 )
 
 // Sentinel errors. An [*APIError] matches the first three with [errors.Is]
@@ -47,19 +49,19 @@ var (
 //
 //	if apiErr.Code == supersim.CodeSimRangeTooLong { ... }
 const (
-	CodeAuthenticate       = 20003 // authentication failed (401)
-	CodeNotFound           = 20404 // the resource was not found (404)
-	CodeTooManyRequests    = 20429 // too many requests (429): retried with backoff
-	CodeInternalError      = 20500 // an internal server error (500)
-	CodeServiceUnavailable = 20503 // the service is unavailable (503)
-	CodeInvalidPageToken   = 21481 // the PageToken is not valid
-	CodeInvalidParameter   = 83600 // a parameter failed validation or parameters conflict
-	CodeStartNotMidnight   = 83601 // StartTime/EndTime must be at a UTC midnight for this request
-	CodeStartNotHour       = 83602 // StartTime/EndTime must be at a UTC hour for this request
-	CodeSimRangeTooLong    = 83603 // Group sim: the period is at most 31 days
-	CodeRangeTooLong       = 83604 // the period is too long for the granularity
-	CodeStartTooEarly      = 83605 // StartTime is more than 18 months back
-	CodePageTokenRequired  = 70002 // a paged request needs a PageToken
+	CodeAuthenticate       = 20003                         // authentication failed (401)
+	CodeNotFound           = 20404                         // the resource was not found (404)
+	CodeTooManyRequests    = 20429                         // too many requests (429): retried with backoff
+	CodeInternalError      = 20500                         // an internal server error (500)
+	CodeServiceUnavailable = 20503                         // the service is unavailable (503)
+	CodeInvalidPageToken   = 21481                         // the PageToken is not valid
+	CodeInvalidParameter   = 83600                         // a parameter failed validation or parameters conflict
+	CodeStartNotMidnight   = apirules.CodeStartNotMidnight // StartTime/EndTime must be at a UTC midnight for this request
+	CodeStartNotHour       = apirules.CodeStartNotHour     // StartTime/EndTime must be at a UTC hour for this request
+	CodeSimRangeTooLong    = apirules.CodeSimRangeTooLong  // Group sim: the period is at most 31 days
+	CodeRangeTooLong       = apirules.CodeRangeTooLong     // the period is too long for the granularity
+	CodeStartTooEarly      = apirules.CodeStartTooEarly    // StartTime is more than 18 months back
+	CodePageTokenRequired  = 70002                         // a paged request needs a PageToken
 )
 
 // maxErrorBody bounds how much of an error response is read.

@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/supersimkit/supersim/internal/apirules"
+
 	"github.com/supersimkit/supersim/internal/retry"
 )
 
@@ -181,28 +183,17 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 	}
 }
 
-// envCredentials are the environment variable pairs NewClient reads, in
-// order, when no credential option is given.
-var envCredentials = []struct {
-	user, secret string
-	provider     Provider
-}{
-	{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", ProviderTwilio},
-	{"TWILIO_API_KEY", "TWILIO_API_SECRET", ProviderTwilio},
-	{"KORE_CLIENT_ID", "KORE_CLIENT_SECRET", ProviderKORE},
-}
-
 // credentialsFromEnv fills in the credentials from the first complete pair
-// of envCredentials.
+// of environment variables (see internal/apirules.CredentialPairs).
 func (c *config) credentialsFromEnv() error {
-	for _, pair := range envCredentials {
-		user, secret := os.Getenv(pair.user), os.Getenv(pair.secret)
+	for _, pair := range apirules.CredentialPairs {
+		user, secret := os.Getenv(pair.ID), os.Getenv(pair.Secret)
 		if user == "" || secret == "" {
 			continue
 		}
-		c.credential, c.provider, c.secret = "the environment ("+pair.user+")", pair.provider, secret
-		if pair.provider == ProviderKORE {
-			c.clientID = user
+		c.credential, c.provider, c.secret = "the environment ("+pair.ID+")", ProviderTwilio, secret
+		if pair.KORE {
+			c.provider, c.clientID = ProviderKORE, user
 		} else {
 			c.username = user
 		}

@@ -74,10 +74,7 @@ func walkStrings(v reflect.Value, seen map[uintptr]bool, found func(string)) {
 
 func TestSecretWalkFindsAnUnexportedSecret(t *testing.T) {
 	type hidden struct{ forms []string }
-	type wrapper struct {
-		cause error
-		inner *hidden
-	}
+	type wrapper struct{ inner *hidden }
 	fake := &testing.T{}
 	assertHoldsNoSecret(fake, wrapper{inner: &hidden{forms: []string{"xx-s3cret-xx"}}}, "s3cret")
 	assert.True(t, fake.Failed(), "the walk must find a secret in an unexported field")

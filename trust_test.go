@@ -53,3 +53,45 @@ func TestAWindowedWalkEndingInTheFutureEndsWithTheCurrentBucket(t *testing.T) {
 	_, farRequests := walk(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
 	assert.LessOrEqual(t, farRequests, openRequests+2)
 }
+
+func TestTimesTheAPIWouldRefuseAreRefusedBeforeAnythingIsSent(t *testing.T) {
+	t.Parallel()
+	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"usage_records": [], "meta": {"key": "usage_records"}}`)
+	})
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	field := func(opts supersim.ListUsageRecordsOptions) []string {
+		_, err := client.ListUsageRecords(context.Background(), &opts).Collect()
+		var fields []string
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			var v *supersim.ValidationError
+			require.ErrorAs(t, e, &v)
+			fields = append(fields, v.Field)
+		}
+		return fields
+	}
+	hour, day := supersim.GranularityHour, supersim.GranularityDay
+	for _, concurrency := range []int{0, 4} { // sequential and windowed walks alike
+		assert.Equal(t, []string{"StartTime", "EndTime"}, field(supersim.ListUsageRecordsOptions{Granularity: hour,
+			StartTime: today.Add(-90 * time.Minute), EndTime: today.Add(30 * time.Second), Concurrency: concurrency}), "83602")
+		assert.Equal(t, []string{"StartTime", "EndTime"}, field(supersim.ListUsageRecordsOptions{Granularity: day,
+			StartTime: today.Add(-47 * time.Hour), EndTime: today.Add(time.Hour), Concurrency: concurrency}), "83601")
+	}
+	assert.Equal(t, []string{"EndTime"}, field(supersim.ListUsageRecordsOptions{Group: supersim.GroupSim,
+		StartTime: today.AddDate(0, 0, -40), EndTime: today}), "83603")
+	assert.Equal(t, []string{"EndTime"}, field(supersim.ListUsageRecordsOptions{Granularity: day,
+		StartTime: today.AddDate(0, 0, -90), EndTime: today}), "83604: three months are at most 89 days")
+	assert.Empty(t, api.Requests(), "nothing is sent")
+
+	// What the API accepts goes through: a whole hour; 89 days by day; 31 days by SIM.
+	for _, opts := range []supersim.ListUsageRecordsOptions{
+		{Granularity: hour, StartTime: today.Add(-time.Hour), EndTime: today},
+		{Granularity: day, StartTime: today.AddDate(0, 0, -89), EndTime: today},
+		{Group: supersim.GroupSim, StartTime: today.AddDate(0, 0, -31), EndTime: today},
+		{StartTime: today.Add(-90 * time.Minute), EndTime: today.Add(30 * time.Second)},
+	} {
+		_, err := client.ListUsageRecords(context.Background(), &opts).Collect()
+		require.NoError(t, err)
+	}
+	assert.Len(t, api.Requests(), 4)
+}

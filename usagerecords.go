@@ -2,9 +2,11 @@ package supersim
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/supersimkit/supersim/internal/apirules"
 	"github.com/supersimkit/supersim/internal/window"
 )
 
@@ -113,12 +115,6 @@ type ListUsageRecordsOptions struct {
 // MaxConcurrency bounds ListUsageRecordsOptions.Concurrency.
 const MaxConcurrency = 32
 
-// Twilio's range limits, in days, for one request (errors 83603 and 83604).
-const (
-	maxHourRangeDays = 31
-	maxDayRangeDays  = 89 // the shortest three months
-)
-
 // Validate checks every field and reports each invalid one as a
 // *ValidationError, joined with errors.Join; it returns nil for valid
 // options. List calls it before sending anything.
@@ -143,6 +139,7 @@ func (o *ListUsageRecordsOptions) Validate() error {
 	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && !o.EndTime.After(o.StartTime) {
 		v.bad("EndTime", "must be after StartTime "+o.StartTime.UTC().Format(time.RFC3339Nano), o.EndTime.UTC().Format(time.RFC3339Nano))
 	}
+	o.checkPeriod(&v)
 	v.paging(o.paging())
 	o.checkWindowed(v.bad)
 	return v.err()
@@ -156,6 +153,32 @@ func (o *ListUsageRecordsOptions) Validate() error {
 func (o *ListUsageRecordsOptions) ResumeFrom(p Position) {
 	o.PageToken, o.Page, o.WindowStart, o.WindowEnd = p.PageToken, p.Page, p.WindowStart, p.WindowEnd
 	o.resumeQuery = p.Query
+}
+
+// checkPeriod reports to v the times the API would refuse (see
+// internal/apirules): off the granularity's bucket (errors 83601, 83602)
+// and, for a walk in one query with both times set, a period longer than
+// one request may cover (83603, 83604; a windowed walk covers any). What
+// depends on the server's clock (a default EndTime, how far back usage is
+// kept) is left to the server, which may be a fake with a clock of its own.
+func (o *ListUsageRecordsOptions) checkPeriod(v *validation) {
+	if unit, code := apirules.Boundary(string(o.Granularity)); unit != 0 {
+		where := map[time.Duration]string{time.Hour: "a whole UTC hour", apirules.Day: "a UTC midnight"}[unit]
+		for _, t := range []struct {
+			field string
+			time  time.Time
+		}{{"StartTime", o.StartTime}, {"EndTime", o.EndTime}} {
+			if !t.time.IsZero() && !apirules.OnBoundary(t.time, unit) {
+				v.bad(t.field, fmt.Sprintf("must be on %s with Granularity %s (Twilio error %d otherwise)", where, o.Granularity, code),
+					timeText(t.time))
+			}
+		}
+	}
+	days, code := apirules.MaxRangeDays(string(o.Group), string(o.Granularity))
+	if o.Concurrency == 0 && !o.StartTime.IsZero() && o.EndTime.After(o.StartTime.AddDate(0, 0, days)) {
+		v.bad("EndTime", fmt.Sprintf("the period is longer than one request may cover: at most %d days with Group %q and Granularity %q (Twilio error %d otherwise); set Concurrency to walk it in windows",
+			days, o.Group, o.Granularity, code), timeText(o.StartTime)+" to "+timeText(o.EndTime))
+	}
 }
 
 // paging returns the paging options as the list machinery reads them.

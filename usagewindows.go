@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/supersimkit/supersim/internal/apirules"
 	"github.com/supersimkit/supersim/internal/window"
 )
 
@@ -11,19 +12,14 @@ import (
 // the bucket and range of one request, where a walk starts, and what it
 // needs of the options.
 
-// utcDay is the bucket of Granularity day.
-const utcDay = 24 * time.Hour
-
 // windowBucket returns the bucket of a windowed walk of o and the most
 // buckets one request may cover (Twilio errors 83603 and 83604).
 func (o *ListUsageRecordsOptions) windowBucket() (time.Duration, int) {
-	switch {
-	case o.Granularity != GranularityDay:
-		return time.Hour, 24 * maxHourRangeDays
-	case o.Group == GroupSim:
-		return utcDay, maxHourRangeDays
+	days, _ := apirules.MaxRangeDays(string(o.Group), string(o.Granularity))
+	if o.Granularity == GranularityDay {
+		return apirules.Day, days
 	}
-	return utcDay, maxDayRangeDays
+	return time.Hour, 24 * days
 }
 
 // windowedWalk returns where a windowed walk of the valid options o
@@ -80,16 +76,12 @@ func (o *ListUsageRecordsOptions) checkWindowed(bad func(field, problem, value s
 		return
 	}
 	bucket, _ := o.windowBucket()
-	boundary, code := "a UTC hour", "83602"
-	if bucket == utcDay {
-		boundary, code = "a UTC midnight", "83601"
+	boundary := "a UTC hour"
+	if bucket == apirules.Day {
+		boundary = "a UTC midnight"
 	}
-	switch {
-	case o.StartTime.IsZero():
-		bad("Concurrency", "needs a StartTime", n)
-	case !onBoundary(o.StartTime, bucket):
-		bad("StartTime", "must be on "+boundary+" with Concurrency and Granularity "+string(o.Granularity)+
-			" (Twilio error "+code+" otherwise)", timeText(o.StartTime))
+	if o.StartTime.IsZero() {
+		bad("Concurrency", "needs a StartTime", n) // on the bucket's boundary: see checkPeriod
 	}
 	if o.WindowEnd.IsZero() {
 		if inWindow {
@@ -104,17 +96,13 @@ func (o *ListUsageRecordsOptions) checkWindowed(bad func(field, problem, value s
 	case !o.StartTime.IsZero() && !o.WindowEnd.After(o.StartTime),
 		!o.EndTime.IsZero() && o.WindowEnd.After(o.EndTime):
 		bad("WindowEnd", "must be within (StartTime, EndTime]", timeText(o.WindowEnd))
-	case !o.WindowEnd.Equal(o.EndTime) && !onBoundary(o.WindowEnd, bucket):
+	case !o.WindowEnd.Equal(o.EndTime) && !apirules.OnBoundary(o.WindowEnd, bucket):
 		bad("WindowEnd", "must be on "+boundary+" or be EndTime", timeText(o.WindowEnd))
 	}
-	if inWindow && (o.WindowStart.Before(o.StartTime) || !o.WindowStart.Before(o.WindowEnd) || !onBoundary(o.WindowStart, bucket)) {
+	if inWindow && (o.WindowStart.Before(o.StartTime) || !o.WindowStart.Before(o.WindowEnd) || !apirules.OnBoundary(o.WindowStart, bucket)) {
 		bad("WindowStart", "must be on "+boundary+" within [StartTime, WindowEnd) to resume inside a window", timeText(o.WindowStart))
 	}
 }
-
-// onBoundary reports whether t is a whole number of buckets from the zero
-// time: on a UTC hour or at a UTC midnight.
-func onBoundary(t time.Time, bucket time.Duration) bool { return t.Equal(t.Truncate(bucket)) }
 
 // timeText is t as a ValidationError shows it.
 func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -89,9 +89,9 @@ func TestWindowedWalkCoversRangesTooLongForOneRequest(t *testing.T) {
 	opts := supersim.ListUsageRecordsOptions{Group: supersim.GroupSim, Granularity: supersim.GranularityHour,
 		StartTime: june1.AddDate(0, -1, 0), EndTime: june1.AddDate(0, 0, 31), PageSize: 1000}
 	_, err := collect(context.Background(), client, opts)
-	var apiErr *supersim.APIError
-	require.ErrorAs(t, err, &apiErr, "one request may not cover 62 days by SIM")
-	assert.Equal(t, 83603, apiErr.Code)
+	var v *supersim.ValidationError
+	require.ErrorAs(t, err, &v, "one request may not cover 62 days by SIM: refused before anything is sent")
+	assert.Contains(t, v.Problem, "83603")
 
 	want := f.expected(opts.Granularity, opts.StartTime, opts.EndTime)
 	for _, concurrency := range []int{1, 6} {
