@@ -1,7 +1,8 @@
 //go:build contract
 
 // Contract tests: the client against Twilio's and KORE's own OpenAPI
-// descriptions of GET /v1/UsageRecords (testdata/openapi), served by
+// descriptions of GET /v1/UsageRecords (testdata/openapi; the other
+// resources are in contract_resources_test.go), served by
 // Stoplight Prism in its strict mode (`prism mock --errors`), which answers
 // the named examples of the descriptions and refuses requests that break
 // them. Run them with .ci/run, or see the README's "Contract tests".
@@ -161,6 +162,7 @@ func freePort(t *testing.T) int {
 // exchange is one request the client sent and what came back.
 type exchange struct {
 	method, path string
+	rawPath      string // the path as sent, escaped
 	query        url.Values
 	header       http.Header
 	form         url.Values // the form body of a POST (a token exchange)
@@ -169,8 +171,9 @@ type exchange struct {
 }
 
 // recorder is the http.RoundTripper under the client: it asks Prism for a
-// named example of the UsageRecords answer (the Prefer header) and records
-// every exchange, token exchanges included.
+// named example of the API's answer (the Prefer header, on every request
+// but a token exchange) and records every exchange, token exchanges
+// included.
 type recorder struct {
 	example string // "" sends no Prefer header
 	base    *http.Transport
@@ -187,10 +190,13 @@ func newRecorder(t *testing.T, example string) *recorder {
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
-	if r.example != "" && req.URL.Path == usageRecordsPath {
+	if r.example != "" && req.URL.Path != tokenPath {
 		req.Header.Set("Prefer", "example="+r.example)
 	}
-	x := exchange{method: req.Method, path: req.URL.Path, query: req.URL.Query(), header: req.Header.Clone()}
+	x := exchange{
+		method: req.Method, path: req.URL.Path, rawPath: req.URL.EscapedPath(),
+		query: req.URL.Query(), header: req.Header.Clone(),
+	}
 	if req.Body != nil && req.Body != http.NoBody {
 		body, err := io.ReadAll(req.Body)
 		req.Body.Close()
@@ -222,7 +228,8 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// Exchanges returns the exchanges with path, or all of them for "".
+// Exchanges returns the exchanges with path (unescaped), or all of them
+// for "".
 func (r *recorder) Exchanges(path string) []exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -233,6 +240,11 @@ func (r *recorder) Exchanges(path string) []exchange {
 		}
 	}
 	return out
+}
+
+// APIExchanges returns the exchanges with the API: all but token exchanges.
+func (r *recorder) APIExchanges() []exchange {
+	return slices.DeleteFunc(r.Exchanges(""), func(x exchange) bool { return x.path == tokenPath })
 }
 
 // The paths of the descriptions.
@@ -281,9 +293,11 @@ func newKOREClient(t *testing.T, base, tokenURL, example string) (*supersim.Clie
 
 // provider is what the checks common to both descriptions need to know.
 type provider struct {
-	examples    []specExample
-	maxPageSize int
-	newClient   func(t *testing.T, example string) (*supersim.Client, *recorder)
+	spec          string // the path of the description
+	api           string // the base URL of Prism serving it
+	authorization string // an Authorization header value that Prism accepts
+	maxPageSize   int    // of usage records
+	newClient     func(t *testing.T, example string) (*supersim.Client, *recorder)
 	// checkAuth checks the credentials of a walk's exchanges: the API
 	// requests' Authorization header, and the token exchange if any.
 	checkAuth func(t *testing.T, rt *recorder)
@@ -338,21 +352,50 @@ type exampleMeta struct {
 // 200 answer from the description at path, in name order.
 func usageRecordsExamples(t *testing.T, path string) []specExample {
 	t.Helper()
+	var out []specExample
+	for _, ex := range namedExamples(t, loadSpec(t, path), usageRecordsPath) {
+		var page examplePage
+		decodeStrict(t, ex.value, &page, ex.name)
+		out = append(out, specExample{name: ex.name, page: page, query: ex.query})
+	}
+	return out
+}
+
+// loadSpec parses the description at path.
+func loadSpec(t *testing.T, path string) *yaml.Node {
+	t.Helper()
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	var doc yaml.Node
 	require.NoError(t, yaml.Unmarshal(raw, &doc))
-	get := yamlAt(t, &doc, "paths", "/v1/UsageRecords", "get")
+	return &doc
+}
+
+// namedExample is one named example of an operation's 200 answer, as the
+// description has it: its value, and the query that the description's
+// parameter examples of the same name make.
+type namedExample struct {
+	name  string
+	value *yaml.Node
+	query url.Values
+}
+
+// namedExamples reads the named examples of GET op's 200 answer from the
+// description doc, in name order. Parameters in the path have no examples;
+// those in the query make the example's query.
+func namedExamples(t *testing.T, doc *yaml.Node, op string) []namedExample {
+	t.Helper()
+	get := yamlAt(t, doc, "paths", op, "get")
 	examples := yamlAt(t, get, "responses", "200", "content", "application/json", "examples")
 
 	queries := map[string]url.Values{}
-	params := yamlAt(t, get, "parameters")
-	for _, param := range params.Content {
+	for _, param := range yamlAt(t, get, "parameters").Content {
 		name := yamlAt(t, param, "name").Value
 		paramExamples := yamlChild(param, "examples")
 		if paramExamples == nil {
 			continue
 		}
+		require.Equal(t, "query", yamlAt(t, param, "in").Value, "an example of %s outside the query", name)
 		for i := 0; i < len(paramExamples.Content); i += 2 {
 			example := paramExamples.Content[i].Value
 			if queries[example] == nil {
@@ -362,23 +405,28 @@ func usageRecordsExamples(t *testing.T, path string) []specExample {
 		}
 	}
 
-	var out []specExample
+	var out []namedExample
 	for i := 0; i < len(examples.Content); i += 2 {
 		name := examples.Content[i].Value
-		value, err := yaml.Marshal(yamlAt(t, examples.Content[i+1], "value"))
-		require.NoError(t, err)
-		dec := yaml.NewDecoder(bytes.NewReader(value))
-		dec.KnownFields(true)
-		var page examplePage
-		require.NoError(t, dec.Decode(&page), "example %s", name)
 		q := queries[name]
 		if q == nil {
 			q = url.Values{}
 		}
-		out = append(out, specExample{name: name, page: page, query: q})
+		out = append(out, namedExample{name: name, value: yamlAt(t, examples.Content[i+1], "value"), query: q})
 	}
-	slices.SortFunc(out, func(a, b specExample) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(out, func(a, b namedExample) int { return strings.Compare(a.name, b.name) })
 	return out
+}
+
+// decodeStrict decodes n into v with unknown fields refused, so that a
+// field the description adds shows up; what names n in failures.
+func decodeStrict(t *testing.T, n *yaml.Node, v any, what string) {
+	t.Helper()
+	raw, err := yaml.Marshal(n)
+	require.NoError(t, err)
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	require.NoError(t, dec.Decode(v), "example %s", what)
 }
 
 // yamlAt walks mapping keys from n (a document or a mapping) and fails the
@@ -414,26 +462,28 @@ func yamlChild(n *yaml.Node, key string) *yaml.Node {
 func optionsFor(t *testing.T, q url.Values) *supersim.ListUsageRecordsOptions {
 	t.Helper()
 	o := &supersim.ListUsageRecordsOptions{}
+	setOptions(t, q, map[string]func(string){
+		"Sim":         func(v string) { o.Sim = v },
+		"Fleet":       func(v string) { o.Fleet = v },
+		"Network":     func(v string) { o.Network = v },
+		"IsoCountry":  func(v string) { o.IsoCountry = v },
+		"Group":       func(v string) { o.Group = supersim.Group(v) },
+		"Granularity": func(v string) { o.Granularity = supersim.Granularity(v) },
+	})
+	return o
+}
+
+// setOptions calls the setter of each parameter of an example's query, and
+// fails the test for a parameter without one.
+func setOptions(t *testing.T, q url.Values, setters map[string]func(string)) {
+	t.Helper()
 	for name := range q {
-		v := q.Get(name)
-		switch name {
-		case "Sim":
-			o.Sim = v
-		case "Fleet":
-			o.Fleet = v
-		case "Network":
-			o.Network = v
-		case "IsoCountry":
-			o.IsoCountry = v
-		case "Group":
-			o.Group = supersim.Group(v)
-		case "Granularity":
-			o.Granularity = supersim.Granularity(v)
-		default:
+		set, ok := setters[name]
+		if !ok {
 			t.Fatalf("the description has an example value for %s, which this test does not map to an option", name)
 		}
+		set(q.Get(name))
 	}
-	return o
 }
 
 // recordView is a UsageRecord with every field in a form that compares with
@@ -458,41 +508,45 @@ func viewOf(r supersim.UsageRecord) recordView {
 // wantView is what the SDK must make of an example record: null is "".
 func wantView(t *testing.T, e exampleRecord) recordView {
 	t.Helper()
-	start, err := time.Parse(time.RFC3339, e.Period.StartTime)
-	require.NoError(t, err)
-	end, err := time.Parse(time.RFC3339, e.Period.EndTime)
-	require.NoError(t, err)
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
+	str := deref[string]
 	return recordView{
 		AccountSID: str(e.AccountSID), SimSID: str(e.SimSID), NetworkSID: str(e.NetworkSID),
 		FleetSID: str(e.FleetSID), IsoCountry: str(e.IsoCountry),
-		Start: start.UTC(), End: end.UTC(),
+		Start: wantTime(t, &e.Period.StartTime), End: wantTime(t, &e.Period.EndTime),
 		DataUpload: e.DataUpload, DataDownload: e.DataDownload, DataTotal: e.DataTotal,
 		DataTotalBilled: e.DataTotalBilled, BilledUnit: str(e.BilledUnit),
 	}
 }
 
+// wantMeta is what the SDK must make of an example's meta: null is "".
 func wantMeta(m exampleMeta) supersim.PageMeta {
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
+	str := deref[string]
 	return supersim.PageMeta{
 		Page: m.Page, PageSize: m.PageSize, FirstPageURL: m.FirstPageURL, PreviousPageURL: str(m.PreviousPageURL),
 		URL: m.URL, NextPageURL: str(m.NextPageURL), Key: m.Key,
 	}
 }
 
-// TestContractViewsCoverEveryField makes the field-for-field comparison
-// fail to compile or fail here when UsageRecord or PageMeta gain a field
-// that the views above do not carry.
+// deref is *p, or the zero value for nil: what the SDK makes of null.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// wantTime is what the SDK must make of an example's time: RFC 3339 in
+// UTC, and the zero time for null.
+func wantTime(t *testing.T, s *string) time.Time {
+	t.Helper()
+	if s == nil {
+		return time.Time{}
+	}
+	v, err := time.Parse(time.RFC3339, *s)
+	require.NoError(t, err)
+	return v.UTC()
+}
 
 // TestContractViewsCoverEveryField makes the field-for-field comparison
 // fail here when UsageRecord or PageMeta gain a field that the views above
@@ -511,8 +565,9 @@ func TestContractViewsCoverEveryField(t *testing.T) {
 // for field, with the example as the description has it. The query sent is
 // the one the description's parameter examples of that name make.
 func checkExamples(t *testing.T, p provider) {
-	require.Len(t, p.examples, exampleCount)
-	for _, ex := range p.examples {
+	examples := usageRecordsExamples(t, p.spec)
+	require.Len(t, examples, exampleCount)
+	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
 			t.Parallel()
 			client, rt := p.newClient(t, ex.name)
@@ -631,18 +686,21 @@ func checkPageSizeRefused(t *testing.T, p provider) {
 
 // checkCommon runs the checks common to both descriptions.
 func checkCommon(t *testing.T, p provider) {
-	t.Run("Examples", func(t *testing.T) {
-		t.Parallel()
-		checkExamples(t, p)
+	runParallel(t, p, map[string]func(*testing.T, provider){
+		"Examples":                              checkExamples,
+		"EveryOptionAccepted":                   checkAccepted,
+		"PageSizeOverLimitRefusedBeforeSending": checkPageSizeRefused,
 	})
-	t.Run("EveryOptionAccepted", func(t *testing.T) {
-		t.Parallel()
-		checkAccepted(t, p)
-	})
-	t.Run("PageSizeOverLimitRefusedBeforeSending", func(t *testing.T) {
-		t.Parallel()
-		checkPageSizeRefused(t, p)
-	})
+}
+
+// runParallel runs each check of p as a parallel subtest of its name.
+func runParallel(t *testing.T, p provider, checks map[string]func(*testing.T, provider)) {
+	for name, check := range checks {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			check(t, p)
+		})
+	}
 }
 
 // checkPrismStrict checks, with requests sent raw, that Prism refuses what
@@ -686,39 +744,54 @@ func basicAuthorization() string {
 
 // ---- Twilio -------------------------------------------------------------------
 
-func TestContractTwilio(t *testing.T) {
-	t.Parallel()
+// twilioProvider starts Prism serving Twilio's description and returns the
+// provider of its checks: Twilio clients, HTTP Basic.
+func twilioProvider(t *testing.T) provider {
+	t.Helper()
 	base := startPrism(t, twilioSpec)
-	checkCommon(t, provider{
-		examples:    usageRecordsExamples(t, twilioSpec),
-		maxPageSize: supersim.MaxPageSize,
+	return provider{
+		spec:          twilioSpec,
+		api:           base,
+		authorization: basicAuthorization(),
+		maxPageSize:   supersim.MaxPageSize,
 		newClient: func(t *testing.T, example string) (*supersim.Client, *recorder) {
 			return newTwilioClient(t, base, example)
 		},
 		checkAuth: func(t *testing.T, rt *recorder) {
+			assert.Empty(t, rt.Exchanges(tokenPath), "a Twilio client talks to the API only")
 			for _, x := range rt.Exchanges("") {
-				assert.Equal(t, usageRecordsPath, x.path, "a Twilio client talks to the API only")
 				assert.Equal(t, basicAuthorization(), x.header.Get("Authorization"))
 			}
 		},
-	})
+	}
+}
+
+func TestContractTwilio(t *testing.T) {
+	t.Parallel()
+	p := twilioProvider(t)
+	checkCommon(t, p)
 
 	t.Run("PrismIsStrict", func(t *testing.T) {
 		t.Parallel()
-		checkPrismStrict(t, base+usageRecordsPath, basicAuthorization(), supersim.MaxPageSize)
+		checkPrismStrict(t, p.api+usageRecordsPath, p.authorization, p.maxPageSize)
 	})
 }
 
 // ---- KORE ---------------------------------------------------------------------
 
-func TestContractKORE(t *testing.T) {
-	t.Parallel()
+// koreProvider starts Prism serving KORE's description, and another
+// serving its token endpoint's, and returns the provider of their checks:
+// KORE clients, OAuth 2.0 client credentials.
+func koreProvider(t *testing.T) provider {
+	t.Helper()
 	base := startPrism(t, koreSpec)
 	tokenURL := startPrism(t, koreTokenSpec) + tokenPath
 	token := exampleAccessToken(t)
-	checkCommon(t, provider{
-		examples:    usageRecordsExamples(t, koreSpec),
-		maxPageSize: supersim.MaxKOREPageSize,
+	return provider{
+		spec:          koreSpec,
+		api:           base,
+		authorization: "Bearer " + token,
+		maxPageSize:   supersim.MaxKOREPageSize,
 		newClient: func(t *testing.T, example string) (*supersim.Client, *recorder) {
 			return newKOREClient(t, base, tokenURL, example)
 		},
@@ -732,16 +805,22 @@ func TestContractKORE(t *testing.T) {
 				"grant_type": {"client_credentials"}, "client_id": {koreClientID}, "client_secret": {koreClientSecret},
 			}, x.form, "the client credentials go in the form body")
 			assert.Empty(t, x.header.Get("Authorization"), "the token exchange carries no Authorization header")
-			for _, x := range rt.Exchanges(usageRecordsPath) {
+			for _, x := range rt.APIExchanges() {
 				assert.Equal(t, "Bearer "+token, x.header.Get("Authorization"), "the token Prism handed out")
 				assert.Empty(t, x.form)
 			}
 		},
-	})
+	}
+}
+
+func TestContractKORE(t *testing.T) {
+	t.Parallel()
+	p := koreProvider(t)
+	checkCommon(t, p)
 
 	t.Run("BasicAuthRefused", func(t *testing.T) {
 		t.Parallel()
-		client, rt := newTwilioClient(t, base, "")
+		client, rt := newTwilioClient(t, p.api, "")
 		it := client.ListUsageRecords(context.Background(), nil)
 		defer it.Stop()
 		assert.False(t, it.Next())
@@ -755,8 +834,8 @@ func TestContractKORE(t *testing.T) {
 
 	t.Run("PrismIsStrict", func(t *testing.T) {
 		t.Parallel()
-		checkPrismStrict(t, base+usageRecordsPath, "Bearer "+token, supersim.MaxKOREPageSize)
-		assertRaw(t, base+usageRecordsPath, basicAuthorization(), http.StatusUnauthorized)
+		checkPrismStrict(t, p.api+usageRecordsPath, p.authorization, p.maxPageSize)
+		assertRaw(t, p.api+usageRecordsPath, basicAuthorization(), http.StatusUnauthorized)
 	})
 }
 
