@@ -119,7 +119,7 @@ func TestAuthentication(t *testing.T) {
 
 func TestUnknownPath(t *testing.T) {
 	srv := newServer(t)
-	status, body := get(t, srv, "/v1/Sims", supersimtest.AccountSID, supersimtest.AuthToken)
+	status, body := get(t, srv, "/v1/SmsCommands", supersimtest.AccountSID, supersimtest.AuthToken)
 	assert.Equal(t, 404, status)
 	assert.Equal(t, float64(20404), body["code"])
 	assert.Equal(t, "https://www.twilio.com/docs/errors/20404", body["more_info"])

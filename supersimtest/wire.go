@@ -7,12 +7,7 @@ import (
 	"time"
 )
 
-// wirePage is a page as Twilio sends it, nulls included.
-type wirePage struct {
-	UsageRecords []wireRecord `json:"usage_records"`
-	Meta         wireMeta     `json:"meta"`
-}
-
+// wireMeta is a list page's meta as Twilio sends it, nulls included.
 type wireMeta struct {
 	Page            int     `json:"page"`
 	PageSize        int     `json:"page_size"`
