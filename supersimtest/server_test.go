@@ -465,3 +465,22 @@ func TestDefaultedEndTimeIsFixedForTheWalk(t *testing.T) {
 	assert.Equal(t, 400, status)
 	assert.Equal(t, float64(21481), body["code"], "a token for a defaulted EndTime is not good for a given one")
 }
+
+func TestZeroFilterTotalsWhatAZeroOptionsWalkReads(t *testing.T) {
+	t.Parallel()
+	later := time.Date(2026, 7, 1, 18, 0, 0, 0, time.UTC) // the default month holds day2, not day1
+	srv := newServer(t, supersimtest.WithClock(func() time.Time { return later }))
+	client, err := srv.Client()
+	require.NoError(t, err)
+	var walked supersimtest.Totals
+	for r, err := range client.ListUsageRecords(context.Background(), nil).All() {
+		require.NoError(t, err)
+		walked.AddRecord(r)
+	}
+	want := srv.Totals(supersimtest.Filter{})
+	assert.Equal(t, 2, want.Records, "the samples of day2")
+	assert.Equal(t, want.Total, walked.Total)
+	assert.Equal(t, want.Upload, walked.Upload)
+	assert.True(t, want.Billed.Equal(walked.Billed))
+	assert.Equal(t, want, srv.Totals(supersimtest.Filter{Start: later.AddDate(0, -1, 0), End: later}))
+}
