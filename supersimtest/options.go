@@ -80,7 +80,7 @@ func WithMaxInFlight(n int) Option {
 
 // WithKORE serves the API as KORE does instead of Twilio: OAuth 2.0
 // client-credentials Bearer tokens from a token endpoint on a second
-// origin ([Server.TokenURL]), and PageSize 1–249. See the package
+// origin ([Server.TokenURL]), and PageSize 1–249 for usage records. See the package
 // documentation for what it checks; [Server.Client] is configured for it.
 func WithKORE() Option {
 	return func(s *settings) { s.kore = true }
