@@ -7,7 +7,9 @@ import (
 )
 
 // Account is what a [Server] serves: the resources that give usage its
-// meaning, and the usage itself. Lists serve each slice in its order.
+// meaning, and the usage itself. Lists serve each slice in its order; the
+// server keeps the samples ordered by hour (a sorted copy, stable, when
+// they are not), so that a query reads only the hours of its range.
 // Keep it consistent as a real account is (a Sample's Sim and Fleet among
 // Sims and Fleets, a Sim's FleetSID among Fleets, a BillingPeriod's SimSID
 // among Sims): the server serves what it is given and checks none of it.

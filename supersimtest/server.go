@@ -55,8 +55,8 @@ type Server struct {
 	requests    []Request
 	maxInFlight int
 	stats       Stats
-	results     *memo[[]record] // aggregated records per query
-	bodies      *memo[[]byte]   // rendered pages, so that only latency is slow
+	results     *memo[[]record] // aggregated records per query, up to maxMemoRecords
+	bodies      *memo[[]byte]   // rendered pages, up to maxMemoBytes, so that only latency is slow
 }
 
 // NewServer starts a Server, in Twilio mode unless [WithKORE] says
@@ -74,13 +74,14 @@ func NewServer(opts ...Option) *Server {
 	if !set.dataSet {
 		set.data = DemoAccount(set.demoSeed, set.clock())
 	}
+	set.data.Samples = byHour(set.data.Samples)
 	s := &Server{
 		data: set.data, samples: set.data.Samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
 		accounts:    map[string]string{set.accountSID: set.authToken},
 		keys:        map[string]string{set.apiKey: set.apiSecret},
 		maxInFlight: set.maxInFlight,
-		results:     newMemo[[]record](64),
-		bodies:      newMemo[[]byte](1024),
+		results:     newMemo(maxMemoRecords, func(r []record) int { return len(r) + 1 }),
+		bodies:      newMemo(maxMemoBytes, func(b []byte) int { return len(b) }),
 	}
 	s.amounts = make([]Amount, len(s.samples))
 	for i, sample := range s.samples {
@@ -140,7 +141,7 @@ func (s *Server) Client(opts ...supersim.Option) (*supersim.Client, error) {
 	return supersim.NewClient(append(base, opts...)...)
 }
 
-// Samples returns the dataset the server serves.
+// Samples returns the usage the server serves, ordered by hour.
 func (s *Server) Samples() []Sample { return s.samples }
 
 // Totals sums the samples f selects, straight from the dataset: what any
@@ -154,7 +155,8 @@ func (s *Server) Totals(f Filter) Totals {
 	if f.Start.IsZero() {
 		f.Start = f.End.AddDate(0, -1, 0)
 	}
-	return totals(s.samples, s.amounts, f)
+	lo, hi := s.span(f.Start, f.End)
+	return totals(s.samples[lo:hi], s.amounts[lo:hi], f)
 }
 
 // InjectFaults makes the next n API requests get f instead of their real

@@ -3,6 +3,15 @@ package supersimtest
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"sort"
+	"time"
+)
+
+// What the server keeps of the answers it computed.
+const (
+	maxMemoRecords = 1 << 19  // aggregated records, about 100 MiB
+	maxMemoBytes   = 32 << 20 // rendered pages
 )
 
 // listUsageRecords answers GET /v1/UsageRecords: the page of the records
@@ -44,7 +53,30 @@ func (s *Server) records(q *listQuery) []record {
 	if cached, ok := s.results.get(key); ok {
 		return cached
 	}
-	records := q.aggregate(s.samples, s.amounts)
+	lo, hi := s.span(q.start, q.end)
+	records := q.aggregate(s.samples[lo:hi], s.amounts[lo:hi])
 	s.results.put(key, records)
 	return records
+}
+
+// byHour returns samples ordered by hour: samples itself when they are
+// (the demo's are), else a sorted copy, stable.
+func byHour(samples []Sample) []Sample {
+	order := func(a, b Sample) int { return a.Hour.Compare(b.Hour) }
+	if slices.IsSortedFunc(samples, order) {
+		return samples
+	}
+	sorted := slices.Clone(samples)
+	slices.SortStableFunc(sorted, order)
+	return sorted
+}
+
+// span is where the samples of [start, end) are: a query touches only
+// the hours of its range.
+func (s *Server) span(start, end time.Time) (lo, hi int) {
+	at := func(t time.Time) int {
+		return sort.Search(len(s.samples), func(i int) bool { return !s.samples[i].Hour.Before(t) })
+	}
+	lo = at(start)
+	return lo, max(lo, at(end))
 }
