@@ -139,9 +139,9 @@ func (l *listing) pageURL(page int) *string {
 	return &u
 }
 
-// render writes the page of a list of n items: {key: items(from, to),
-// "meta": {...}}, in Twilio's member order.
-func (l *listing) render(n int, items func(from, to int) any) ([]byte, *apiError) {
+// render writes the page of a list of n items: {key: [items from to to],
+// "meta": {...}}, in Twilio's member order; items appends the JSON array.
+func (l *listing) render(n int, items func(b []byte, from, to int) ([]byte, error)) ([]byte, *apiError) {
 	from := min(l.page*l.size, n)
 	to := min(from+l.size, n)
 	meta := wireMeta{Page: l.page, PageSize: l.size, Key: l.key, FirstPageURL: l.pageURL(0), URL: l.pageURL(l.page)}
@@ -151,12 +151,12 @@ func (l *listing) render(n int, items func(from, to int) any) ([]byte, *apiError
 	if to < n {
 		meta.NextPageURL = l.pageURL(l.page + 1)
 	}
-	rendered, err := json.Marshal(items(from, to))
+	body, err := items(append(appendJSONString([]byte("{"), l.key), ':'), from, to)
 	if err != nil {
 		return nil, &apiError{500, 20500, "Internal Server Error"}
 	}
 	m, _ := json.Marshal(meta)
-	return fmt.Appendf(nil, `{%q:%s,"meta":%s}`, l.key, rendered, m), nil
+	return append(append(append(body, `,"meta":`...), m...), '}'), nil
 }
 
 // listPage answers a list request over all the items its filters select.
@@ -167,7 +167,10 @@ func listPage[T any](l *listing, items []T) ([]byte, *apiError) {
 	if items == nil {
 		items = []T{}
 	}
-	return l.render(len(items), func(from, to int) any { return items[from:to] })
+	return l.render(len(items), func(b []byte, from, to int) ([]byte, error) {
+		rendered, err := json.Marshal(items[from:to])
+		return append(b, rendered...), err
+	})
 }
 
 // encode is url.Values.Encode with Twilio's parameter order.

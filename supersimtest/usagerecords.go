@@ -34,12 +34,15 @@ func (s *Server) listUsageRecords(r *http.Request, _ []string) ([]byte, *apiErro
 		return body, nil
 	}
 	records := s.records(q)
-	body, apiErr := l.render(len(records), func(from, to int) any {
-		out := make([]wireRecord, 0, to-from)
-		for _, rec := range records[from:to] {
-			out = append(out, s.wire(rec))
+	body, apiErr := l.render(len(records), func(b []byte, from, to int) ([]byte, error) {
+		b = append(slices.Grow(b, (to-from)*400), '[')
+		for i, rec := range records[from:to] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = s.appendRecord(b, rec)
 		}
-		return out
+		return append(b, ']'), nil
 	})
 	if apiErr == nil {
 		s.bodies.put(bodyKey, body)
