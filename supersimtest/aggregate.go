@@ -73,8 +73,9 @@ type recordKey struct {
 // dimension is set in a record when the query grouped by it or filtered on
 // it; the others are "".
 func (q *listQuery) aggregate(samples []Sample, amounts []Amount) []record {
-	index := map[recordKey]int{}
-	var records []record
+	guess := min(len(samples), 1<<14) // hourly by SIM: a record per sample
+	index := make(map[recordKey]int, guess)
+	records := make([]record, 0, guess)
 	for i := range samples {
 		s := &samples[i]
 		if !q.matches(s) {

@@ -27,9 +27,12 @@ type Sample struct {
 	Currency   string           // ISO 4217; "" while billing is pending
 }
 
-// DemoSIMs, DemoFleets and DemoNetworks size the demo dataset.
+// DemoSIMs, DemoFleets and DemoNetworks size the demo account: DemoSIMs
+// SIMs with usage (and DemoIdleSIMs without) in DemoFleets fleets, roaming
+// on DemoNetworks networks, over DemoDays days.
 const (
 	DemoSIMs     = 100
+	DemoIdleSIMs = 3
 	DemoFleets   = 4
 	DemoNetworks = 5
 	DemoDays     = 36 // a little over five weeks
@@ -46,43 +49,62 @@ var demoNetworks = [DemoNetworks]demoNetwork{{"FR", 95}, {"DE", 110}, {"US", 80}
 
 var demoFleetNames = [DemoFleets]string{"paris-trackers", "berlin-meters", "texas-pumps", "london-kiosks"}
 
-// DemoDataset returns the demo data: DemoSIMs SIMs in DemoFleets fleets
-// roaming on DemoNetworks networks in five countries, with hourly usage for
-// the DemoDays days up to the hour before now (UTC). The same seed and now
-// give the same samples.
-func DemoDataset(seed uint64, now time.Time) []Sample {
+// DemoDataset returns the usage of the demo account ([DemoAccount]): its
+// DemoSIMs SIMs' hourly usage for the DemoDays days up to the hour before
+// now (UTC). The same seed and now give the same samples.
+func DemoDataset(seed uint64, now time.Time) []Sample { return demoUsage(seed, now).samples }
+
+// demoSim is a demo SIM that uses data.
+type demoSim struct {
+	sid, name           string
+	fleet, home, roam   int
+	activity, heaviness int64
+	hourly              []hourUse // its usage, oldest hour first
+}
+
+// hourUse is one SIM's bytes in one hour.
+type hourUse struct {
+	hour  time.Time
+	bytes int64
+}
+
+// demoData is the demo's usage and the SIDs it names.
+type demoData struct {
+	fleets   [DemoFleets]string
+	networks [DemoNetworks]string
+	sims     []demoSim
+	samples  []Sample
+	end      time.Time // the hour after the last sample
+}
+
+// demoUsage makes the demo's SIDs and usage, from a generator of their own
+// so that the samples stay as they are when the account's other resources
+// change.
+func demoUsage(seed uint64, now time.Time) *demoData {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	sidOf := func(prefix string) string {
 		return fmt.Sprintf("%s%016x%016x", prefix, rng.Uint64(), rng.Uint64())
 	}
-	var fleets [DemoFleets]string
-	for i := range fleets {
-		fleets[i] = sidOf("HF")
+	d := &demoData{sims: make([]demoSim, DemoSIMs), end: now.UTC().Truncate(time.Hour)}
+	for i := range d.fleets {
+		d.fleets[i] = sidOf("HF")
 	}
-	var networks [DemoNetworks]string
-	for i := range networks {
-		networks[i] = sidOf("HW")
+	for i := range d.networks {
+		d.networks[i] = sidOf("HW")
 	}
-	type sim struct {
-		sid, name           string
-		fleet, home, roam   int
-		activity, heaviness int64
-	}
-	sims := make([]sim, DemoSIMs)
-	for i := range sims {
+	for i := range d.sims {
 		fleet := i % DemoFleets
 		home := fleet % DemoNetworks
-		sims[i] = sim{
+		d.sims[i] = demoSim{
 			sid: sidOf("HS"), name: fmt.Sprintf("%s.sim.%d", demoFleetNames[fleet], i+1),
 			fleet: fleet, home: home, roam: (home + 1 + rng.IntN(DemoNetworks-1)) % DemoNetworks,
 			activity: 40 + rng.Int64N(55), heaviness: 1 + rng.Int64N(20),
 		}
 	}
-	end := now.UTC().Truncate(time.Hour)
-	start := end.Truncate(24*time.Hour).AddDate(0, 0, -DemoDays)
-	var samples []Sample
-	for hour := start; hour.Before(end); hour = hour.Add(time.Hour) {
-		for _, s := range sims {
+	start := d.end.Truncate(24*time.Hour).AddDate(0, 0, -DemoDays)
+	for hour := start; hour.Before(d.end); hour = hour.Add(time.Hour) {
+		for i := range d.sims {
+			s := &d.sims[i]
 			if rng.Int64N(100) >= s.activity {
 				continue // idle this hour
 			}
@@ -93,15 +115,16 @@ func DemoDataset(seed uint64, now time.Time) []Sample {
 			up := rng.Int64N(s.heaviness * 8 << 10)
 			down := rng.Int64N(s.heaviness * 32 << 10)
 			micros := (up + down) * demoNetworks[network].microsPerKiB >> 10
-			samples = append(samples, Sample{
+			s.hourly = append(s.hourly, hourUse{hour, up + down})
+			d.samples = append(d.samples, Sample{
 				Sim: s.sid, SimName: s.name,
-				Fleet: fleets[s.fleet], FleetName: demoFleetNames[s.fleet],
-				Network: networks[network], IsoCountry: demoNetworks[network].country,
+				Fleet: d.fleets[s.fleet], FleetName: demoFleetNames[s.fleet],
+				Network: d.networks[network], IsoCountry: demoNetworks[network].country,
 				Hour: hour, Upload: up, Download: down,
 				Billed:   supersim.MustParseDecimal(fmt.Sprintf("%d.%06d", micros/1e6, micros%1e6)),
 				Currency: "USD",
 			})
 		}
 	}
-	return samples
+	return d
 }

@@ -1,16 +1,43 @@
-// Package supersimtest is a fake of the Twilio Super SIM UsageRecords API
-// for tests, as net/http/httptest is a fake of an HTTP server: one line
-// starts a real HTTP server on loopback that answers like Twilio does, over
-// data the test controls.
+// Package supersimtest is a fake of the Twilio Super SIM API for tests
+// (usage records, and the Sims, Fleets, Networks and billing periods that
+// give usage its meaning), as net/http/httptest is a fake of an HTTP
+// server: one line starts a real HTTP server on loopback that answers like
+// Twilio does, over data the test controls.
 //
 //	srv := supersimtest.NewServer(supersimtest.WithSamples(samples))
 //	defer srv.Close()
 //	client, err := srv.Client()
 //
+// Without [WithAccount] or [WithSamples] it serves [DemoAccount]: four
+// fleets, 103 SIMs in every status, five networks, billing periods and
+// five weeks of hourly usage, with SIMs near and over their data limit.
+//
 // # What it follows
 //
-// The server implements GET /v1/UsageRecords as Twilio's OpenAPI
-// description and error pages describe it:
+// The server implements these GETs as Twilio's OpenAPI description and
+// error pages describe them, through one route table and one paging
+// helper:
+//
+//   - /v1/Sims (filters Status, Fleet by SID or unique name, Iccid),
+//     /v1/Sims/{Sid}, /v1/Sims/{SimSid}/BillingPeriods, /v1/Fleets (filter
+//     NetworkAccessProfile), /v1/Fleets/{Sid}, /v1/Networks (filters
+//     IsoCountry, Mcc, Mnc), /v1/Networks/{Sid}: the [Account]'s resources
+//     with every member of Twilio's examples, nulls included (fleet_sid of
+//     a SIM without a fleet, unique_name when ""), dates to the second in
+//     UTC, data_limit in megabytes, resources' url on the provider's own
+//     origin (https://supersim.twilio.com, or KORE's). A Sim or Fleet in a
+//     path is its SID (any case) or unique name, one path segment
+//     unescaped once ("tracker%207%2Feu%3Fx" is "tracker 7/eu?x");
+//     something the account does not hold gets 404 with code 20404. An
+//     invalid filter or PageSize gets 400 with code 20001, Twilio's code
+//     for an invalid parameter.
+//   - Every list pages as usage records do (below): PageSize 1–1000,
+//     default 50, PageTokens bound to the list, its filters and page size
+//     (21481 otherwise), 70002 for a Page without a token, and meta with
+//     page, page_size, first_page_url, previous_page_url, url,
+//     next_page_url and key (sims, fleets, networks, billing_periods).
+//
+// GET /v1/UsageRecords:
 //
 //   - Parameters: the Sim and Fleet filters (by SID or unique name),
 //     Network and IsoCountry, Group, Granularity in UTC hour, day or
@@ -49,6 +76,15 @@
 //   - Twilio documents no concurrency limit; [WithMaxInFlight] adds one.
 //   - Error messages are the fake's own; only codes and statuses follow
 //     Twilio.
+//   - Lists serve the Account's items in the order it holds them; Twilio
+//     does not document its order. A Fleet filter that names no fleet
+//     gives an empty list; NetworkAccessProfile matches by SID only (the
+//     fake knows no profile's unique name).
+//   - The server serves the Account as given and checks none of it:
+//     keep samples, SIMs, fleets and billing periods consistent.
+//   - In the demo, SIMs keep using data whatever their status or their
+//     fleet's data_enabled, and a current billing period's start is chosen
+//     from the SIM's usage so that the data-limit shares hold for any now.
 //
 // # KORE mode
 //
@@ -74,9 +110,10 @@
 //     [Server.InjectTokenFaults] queues faults there.
 //   - The API takes only a Bearer token the server issued, unexpired and
 //     not revoked: anything else, HTTP Basic included, gets 401 with code
-//     20003. A PageSize over 249 gets 400 with code 83600 (KORE's
-//     description caps PageSize at 249 and does not name a code; 83600 is
-//     Twilio's code for an invalid parameter).
+//     20003. A PageSize over 249 for usage records gets 400 with code
+//     83600 (KORE's description caps PageSize at 249 there and does not
+//     name a code; 83600 is Twilio's code for an invalid parameter); the
+//     other lists take 1–1000 as on Twilio.
 //   - The request log records AuthBearer, never the token.
 //   - [Server.Client] is a KORE client: supersim.WithKORE(ClientID,
 //     ClientSecret) and supersim.WithTokenURL([Server.TokenURL]).

@@ -61,10 +61,16 @@ func newToken(t *testing.T, srv *supersimtest.Server) string {
 	return body["access_token"].(string)
 }
 
-// bearerGet sends an API request with an Authorization header.
+// bearerGet sends a usage records request with an Authorization header.
 func bearerGet(t *testing.T, srv *supersimtest.Server, query, authorization string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/UsageRecords?"+query, nil)
+	return bearerGetPath(t, srv, "/v1/UsageRecords?"+query, authorization)
+}
+
+// bearerGetPath sends an API request with an Authorization header.
+func bearerGetPath(t *testing.T, srv *supersimtest.Server, pathAndQuery, authorization string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+pathAndQuery, nil)
 	require.NoError(t, err)
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)

@@ -83,6 +83,12 @@ func (a Amount) value(scale int) *big.Int {
 
 // add returns a + b; neither changes.
 func (a Amount) add(b Amount) Amount {
+	switch {
+	case a.coef == nil && a.scale <= b.scale:
+		return b // amounts are never changed in place: b can be shared
+	case b.coef == nil && b.scale <= a.scale:
+		return a
+	}
 	scale := max(a.scale, b.scale)
 	return Amount{coef: new(big.Int).Add(a.value(scale), b.value(scale)), scale: scale}
 }

@@ -6,8 +6,8 @@ import "time"
 type Option func(*settings)
 
 type settings struct {
-	samples     []Sample
-	samplesSet  bool
+	data        Account
+	dataSet     bool
 	demoSeed    uint64
 	clock       func() time.Time
 	tls         bool
@@ -21,13 +21,20 @@ type settings struct {
 	lifetime    time.Duration
 }
 
-// WithSamples serves these samples instead of the demo dataset; nil or
-// an empty slice serves no usage at all.
-func WithSamples(samples []Sample) Option {
-	return func(s *settings) { s.samples, s.samplesSet = samples, true }
+// WithAccount serves a instead of the demo account ([DemoAccount]): its
+// fleets, SIMs, networks, billing periods and usage samples.
+func WithAccount(a Account) Option {
+	return func(s *settings) { s.data, s.dataSet = a, true }
 }
 
-// WithDemoSeed seeds the demo dataset (see [DemoDataset]).
+// WithSamples serves these samples, and no fleets, SIMs, networks or
+// billing periods, instead of the demo account: WithAccount(Account{Samples:
+// samples}). nil or an empty slice serves no usage at all.
+func WithSamples(samples []Sample) Option {
+	return WithAccount(Account{Samples: samples})
+}
+
+// WithDemoSeed seeds the demo account (see [DemoAccount]).
 func WithDemoSeed(seed uint64) Option {
 	return func(s *settings) { s.demoSeed = seed }
 }
@@ -73,7 +80,7 @@ func WithMaxInFlight(n int) Option {
 
 // WithKORE serves the API as KORE does instead of Twilio: OAuth 2.0
 // client-credentials Bearer tokens from a token endpoint on a second
-// origin ([Server.TokenURL]), and PageSize 1–249. See the package
+// origin ([Server.TokenURL]), and PageSize 1–249 for usage records. See the package
 // documentation for what it checks; [Server.Client] is configured for it.
 func WithKORE() Option {
 	return func(s *settings) { s.kore = true }

@@ -1,11 +1,8 @@
 package supersimtest
 
 import (
-	"encoding/base64"
-	"fmt"
-	"hash/fnv"
+	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,8 +16,6 @@ const (
 	maxDayMonths     = 3                   // 83604
 	maxAllMonths     = 18                  // 83604
 	maxAgeMonths     = 18                  // 83605
-	defaultPageSize  = 50
-	maxPageSize      = 1000 // Twilio's; KORE's is korePageSize
 )
 
 // listQuery is a parsed, validated GET /v1/UsageRecords.
@@ -28,26 +23,24 @@ type listQuery struct {
 	sim, fleet, network, country string
 	group, granularity           string
 	start, end                   time.Time
-	pageSize, page               int
-	pageToken                    string
-	endDefaulted                 bool       // EndTime was not sent: "now", bound into the PageTokens
-	filters                      url.Values // what next_page_url carries besides paging
+	endDefaulted                 bool     // EndTime was not sent: "now", bound into the PageTokens
+	list                         *listing // paging, and the filters next_page_url carries
 }
 
 // parseQuery checks the parameters the way Twilio does, against the
 // server's clock and with the largest PageSize the server allows.
-func parseQuery(v url.Values, now time.Time, pageSizeLimit int) (*listQuery, *apiError) {
+func parseQuery(r *http.Request, now time.Time, pageSizeLimit int) (*listQuery, *apiError) {
+	l, apiErr := parseListing(r, "usage_records", pageSizeLimit, 83600,
+		"Sim", "Fleet", "Network", "IsoCountry", "Group", "Granularity", "StartTime", "EndTime")
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	v := r.URL.Query()
 	q := &listQuery{
 		sim: v.Get("Sim"), fleet: v.Get("Fleet"), network: v.Get("Network"),
 		country: strings.ToUpper(v.Get("IsoCountry")),
 		group:   v.Get("Group"), granularity: v.Get("Granularity"),
-		pageSize: defaultPageSize, pageToken: v.Get("PageToken"),
-		filters: url.Values{},
-	}
-	for _, name := range []string{"Sim", "Fleet", "Network", "IsoCountry", "Group", "Granularity", "StartTime", "EndTime"} {
-		if value := v.Get(name); value != "" {
-			q.filters.Set(name, value)
-		}
+		list: l,
 	}
 	if q.network != "" && !sid.Valid(q.network, "HW") {
 		return nil, badParam("Network must be a Network Sid")
@@ -67,38 +60,13 @@ func parseQuery(v url.Values, now time.Time, pageSizeLimit int) (*listQuery, *ap
 	default:
 		return nil, badParam("Granularity must be one of hour, day, all")
 	}
-	var err *apiError
-	if q.pageSize, err = intParam(v, "PageSize", defaultPageSize); err != nil {
-		return nil, err
-	}
-	if q.pageSize < 1 || q.pageSize > pageSizeLimit {
-		return nil, badParam("PageSize must be between 1 and %d", pageSizeLimit)
-	}
-	if q.page, err = intParam(v, "Page", 0); err != nil {
-		return nil, err
-	}
-	if q.page < 0 {
-		return nil, badParam("Page must not be negative")
-	}
-	if q.page > 0 && q.pageToken == "" {
-		return nil, &apiError{400, 70002, "Paged requests must include a PageToken"}
-	}
 	if err := q.parseRange(v, now); err != nil {
 		return nil, err
 	}
+	if q.endDefaulted {
+		l.bindEnd(q.end)
+	}
 	return q, nil
-}
-
-func intParam(v url.Values, name string, def int) (int, *apiError) {
-	raw := v.Get(name)
-	if raw == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil {
-		return 0, badParam("%s must be an integer", name)
-	}
-	return n, nil
 }
 
 // parseRange reads StartTime and EndTime, applies their defaults and
@@ -107,7 +75,7 @@ func intParam(v url.Values, name string, def int) (int, *apiError) {
 func (q *listQuery) parseRange(v url.Values, now time.Time) *apiError {
 	var err *apiError
 	q.endDefaulted = v.Get("EndTime") == ""
-	if end, ok := tokenEnd(q.pageToken); ok && q.endDefaulted {
+	if end, ok := tokenEnd(q.list.token); ok && q.endDefaulted {
 		now = end
 	}
 	if q.end, err = timeParam(v, "EndTime", now); err != nil {
@@ -156,48 +124,5 @@ func timeParam(v url.Values, name string, def time.Time) (time.Time, *apiError) 
 
 // resultKey identifies the records q selects, defaults resolved.
 func (q *listQuery) resultKey() string {
-	return q.filters.Encode() + "|" + q.start.Format(time.RFC3339Nano) + "|" + q.end.Format(time.RFC3339Nano)
-}
-
-// fingerprint identifies the filters a PageToken was handed out for.
-func (q *listQuery) fingerprint() uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(q.filters.Encode()))
-	fmt.Fprintf(h, "|%d", q.pageSize)
-	return h.Sum32()
-}
-
-// token is the opaque PageToken of page: the page, the fingerprint of the
-// filters and, when EndTime was defaulted, the end the first page used.
-func (q *listQuery) token(page int) string {
-	text := fmt.Appendf(nil, "%d:%08x", page, q.fingerprint())
-	if q.endDefaulted {
-		text = fmt.Appendf(text, ":%d", q.end.UnixNano())
-	}
-	return "PT" + base64.RawURLEncoding.EncodeToString(text)
-}
-
-// tokenEnd reads the defaulted EndTime a PageToken carries, if any.
-func tokenEnd(token string) (time.Time, bool) {
-	text, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(token, "PT"))
-	if err != nil {
-		return time.Time{}, false
-	}
-	parts := strings.Split(string(text), ":")
-	if len(parts) != 3 {
-		return time.Time{}, false
-	}
-	nanos, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.Unix(0, nanos).UTC(), true
-}
-
-// checkToken accepts only the token this query hands out for q.page.
-func (q *listQuery) checkToken() *apiError {
-	if q.pageToken == "" || q.pageToken == q.token(q.page) {
-		return nil
-	}
-	return &apiError{400, 21481, "Invalid PageToken"}
+	return q.list.filters.Encode() + "|" + q.start.Format(time.RFC3339Nano) + "|" + q.end.Format(time.RFC3339Nano)
 }

@@ -2,12 +2,9 @@ package supersimtest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -32,16 +29,18 @@ const (
 	ClientRetryWaitMax = 10 * time.Millisecond
 )
 
-// Server is a fake of the Super SIM API on loopback: GET /v1/UsageRecords
-// with Twilio's parameters, paging, errors and limits, over data the test
-// controls. Close it when done.
+// Server is a fake of the Super SIM API on loopback: GET /v1/UsageRecords,
+// /v1/Sims, /v1/Fleets, /v1/Networks (each also by SID) and
+// /v1/Sims/{Sim}/BillingPeriods, with Twilio's parameters, paging, errors
+// and limits, over an [Account] the test controls. Close it when done.
 type Server struct {
 	// URL is the base URL to give supersim.WithBaseURL, like "http://127.0.0.1:PORT".
 	URL string
 
 	srv       *httptest.Server
 	transport *http.Transport // behind HTTPClient: trusts the server, keeps connections for concurrent walks
-	samples   []Sample
+	data      Account
+	samples   []Sample // data.Samples
 	amounts   []Amount // samples[i].Billed, parsed once
 	account   string
 	accounts  map[string]string // username -> secret, Account SID pair
@@ -56,8 +55,8 @@ type Server struct {
 	requests    []Request
 	maxInFlight int
 	stats       Stats
-	results     *memo[[]record] // aggregated records per query
-	bodies      *memo[[]byte]   // rendered pages, so that only latency is slow
+	results     *memo[[]record] // aggregated records per query, up to maxMemoRecords
+	bodies      *memo[[]byte]   // rendered pages, up to maxMemoBytes, so that only latency is slow
 }
 
 // NewServer starts a Server, in Twilio mode unless [WithKORE] says
@@ -72,21 +71,26 @@ func NewServer(opts ...Option) *Server {
 	if set.lifetime <= 0 {
 		panic(fmt.Sprintf("supersimtest: WithTokenLifetime(%v): the lifetime must be positive", set.lifetime))
 	}
-	if !set.samplesSet {
-		set.samples = DemoDataset(set.demoSeed, set.clock())
+	if !set.dataSet {
+		set.data = DemoAccount(set.demoSeed, set.clock())
 	}
+	set.data.Samples = byHour(set.data.Samples)
 	s := &Server{
-		samples: set.samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
+		data: set.data, samples: set.data.Samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
 		accounts:    map[string]string{set.accountSID: set.authToken},
 		keys:        map[string]string{set.apiKey: set.apiSecret},
 		maxInFlight: set.maxInFlight,
-		results:     newMemo[[]record](64),
-		bodies:      newMemo[[]byte](1024),
+		results:     newMemo(maxMemoRecords, func(r []record) int { return len(r) + 1 }),
+		bodies:      newMemo(maxMemoBytes, func(b []byte) int { return len(b) }),
 	}
 	s.amounts = make([]Amount, len(s.samples))
 	for i, sample := range s.samples {
 		s.amounts[i] = mustParseAmount(sample.Billed.String())
 	}
+	if set.kore {
+		s.kore = newTokenIssuer(set.lifetime, set.clock, set.tls)
+	}
+	// Every field handlers read is set before the server starts.
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	if set.tls {
 		s.srv.StartTLS()
@@ -94,9 +98,6 @@ func NewServer(opts ...Option) *Server {
 		s.srv.Start()
 	}
 	s.URL = s.srv.URL
-	if set.kore {
-		s.kore = newTokenIssuer(set.lifetime, set.clock, set.tls)
-	}
 	s.transport = s.srv.Client().Transport.(*http.Transport).Clone()
 	s.transport.MaxIdleConnsPerHost = supersim.MaxConcurrency
 	return s
@@ -140,12 +141,23 @@ func (s *Server) Client(opts ...supersim.Option) (*supersim.Client, error) {
 	return supersim.NewClient(append(base, opts...)...)
 }
 
-// Samples returns the dataset the server serves.
+// Samples returns the usage the server serves, ordered by hour.
 func (s *Server) Samples() []Sample { return s.samples }
 
 // Totals sums the samples f selects, straight from the dataset: what any
-// walk of the matching usage records must add up to.
-func (s *Server) Totals(f Filter) Totals { return totals(s.samples, s.amounts, f) }
+// walk of the matching usage records must add up to. A zero End is the
+// server's clock and a zero Start a month before End, as for a walk that
+// sends neither: Totals(Filter{}) is what a walk with zero options reads.
+func (s *Server) Totals(f Filter) Totals {
+	if f.End.IsZero() {
+		f.End = s.clock().UTC()
+	}
+	if f.Start.IsZero() {
+		f.Start = f.End.AddDate(0, -1, 0)
+	}
+	lo, hi := s.span(f.Start, f.End)
+	return totals(s.samples[lo:hi], s.amounts[lo:hi], f)
+}
 
 // InjectFaults makes the next n API requests get f instead of their real
 // answer, after any faults already queued.
@@ -164,7 +176,7 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// apiEndpoint is GET /v1/UsageRecords and its errors, for faults.
+// apiEndpoint is the API (every route) and its errors, for faults.
 func (s *Server) apiEndpoint(auth AuthKind) endpoint {
 	return endpoint{
 		serve: func(w http.ResponseWriter, r *http.Request) { s.serveAPI(w, r, auth) },
@@ -193,18 +205,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.finish(a, rec.status)
 }
 
+// serveAPI answers an API request through the route table, once its
+// credentials are checked.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, auth AuthKind) {
+	serve, args := match(r.URL.EscapedPath())
 	switch {
 	case (auth == AuthNone || auth == AuthInvalid) && s.kore != nil:
 		writeError(w, &apiError{401, 20003, "Authentication Error - a valid Bearer token is required"})
 	case auth == AuthNone || auth == AuthInvalid:
 		writeError(w, &apiError{401, 20003, "Authentication Error - invalid username"})
-	case r.URL.Path != "/v1/UsageRecords":
-		writeError(w, &apiError{404, 20404, "The requested resource " + r.URL.Path + " was not found"})
+	case serve == nil:
+		writeError(w, notFound(r))
 	case r.Method != http.MethodGet:
 		writeError(w, &apiError{405, 20004, "Method not allowed"})
 	default:
-		body, err := s.page(r)
+		body, err := serve(s, r, args)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -238,74 +253,6 @@ func (s *Server) authKind(r *http.Request) AuthKind {
 	return AuthInvalid
 }
 
-// page renders the page a request asks for.
-func (s *Server) page(r *http.Request) ([]byte, *apiError) {
-	pageSizeLimit := maxPageSize
-	if s.kore != nil {
-		pageSizeLimit = korePageSize
-	}
-	q, apiErr := parseQuery(r.URL.Query(), s.clock().UTC(), pageSizeLimit)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if apiErr := q.checkToken(); apiErr != nil {
-		return nil, apiErr
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	bodyKey := fmt.Sprintf("%s://%s|%s|%d|%d", scheme, r.Host, q.resultKey(), q.pageSize, q.page)
-	if body, ok := s.bodies.get(bodyKey); ok {
-		return body, nil
-	}
-	records := s.records(q)
-	from := min(q.page*q.pageSize, len(records))
-	to := min(from+q.pageSize, len(records))
-	pageURL := func(page int) *string {
-		v := make(map[string][]string, len(q.filters)+3)
-		for k, vals := range q.filters {
-			v[k] = vals
-		}
-		v["PageSize"] = []string{strconv.Itoa(q.pageSize)}
-		v["Page"] = []string{strconv.Itoa(page)}
-		if page > 0 {
-			v["PageToken"] = []string{q.token(page)}
-		}
-		u := fmt.Sprintf("%s://%s/v1/UsageRecords?%s", scheme, r.Host, encode(v))
-		return &u
-	}
-	meta := wireMeta{Page: q.page, PageSize: q.pageSize, Key: "usage_records",
-		FirstPageURL: pageURL(0), URL: pageURL(q.page)}
-	if q.page > 0 {
-		meta.PreviousPageURL = pageURL(q.page - 1)
-	}
-	if to < len(records) {
-		meta.NextPageURL = pageURL(q.page + 1)
-	}
-	out := wirePage{UsageRecords: make([]wireRecord, 0, to-from), Meta: meta}
-	for _, rec := range records[from:to] {
-		out.UsageRecords = append(out.UsageRecords, s.wire(rec))
-	}
-	body, err := json.Marshal(out)
-	if err != nil {
-		return nil, &apiError{500, 20500, "Internal Server Error"}
-	}
-	s.bodies.put(bodyKey, body)
-	return body, nil
-}
-
-// records returns the whole result of q, aggregated once per distinct query.
-func (s *Server) records(q *listQuery) []record {
-	key := q.resultKey()
-	if cached, ok := s.results.get(key); ok {
-		return cached
-	}
-	records := q.aggregate(s.samples, s.amounts)
-	s.results.put(key, records)
-	return records
-}
-
 // sleep waits d or until ctx ends; it reports whether the wait ran out.
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
@@ -319,18 +266,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-// encode is url.Values.Encode with Twilio's parameter order.
-func encode(v map[string][]string) string {
-	order := []string{"Sim", "Fleet", "Network", "IsoCountry", "Group", "Granularity", "StartTime", "EndTime", "PageSize", "Page", "PageToken"}
-	var parts []string
-	for _, k := range order {
-		for _, val := range v[k] {
-			parts = append(parts, k+"="+queryEscape(val))
-		}
-	}
-	return strings.Join(parts, "&")
 }
 
 // statusRecorder remembers the status written.

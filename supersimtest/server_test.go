@@ -119,7 +119,7 @@ func TestAuthentication(t *testing.T) {
 
 func TestUnknownPath(t *testing.T) {
 	srv := newServer(t)
-	status, body := get(t, srv, "/v1/Sims", supersimtest.AccountSID, supersimtest.AuthToken)
+	status, body := get(t, srv, "/v1/SmsCommands", supersimtest.AccountSID, supersimtest.AuthToken)
 	assert.Equal(t, 404, status)
 	assert.Equal(t, float64(20404), body["code"])
 	assert.Equal(t, "https://www.twilio.com/docs/errors/20404", body["more_info"])
@@ -464,4 +464,23 @@ func TestDefaultedEndTimeIsFixedForTheWalk(t *testing.T) {
 	status, body := list(t, srv, q.Encode())
 	assert.Equal(t, 400, status)
 	assert.Equal(t, float64(21481), body["code"], "a token for a defaulted EndTime is not good for a given one")
+}
+
+func TestZeroFilterTotalsWhatAZeroOptionsWalkReads(t *testing.T) {
+	t.Parallel()
+	later := time.Date(2026, 7, 1, 18, 0, 0, 0, time.UTC) // the default month holds day2, not day1
+	srv := newServer(t, supersimtest.WithClock(func() time.Time { return later }))
+	client, err := srv.Client()
+	require.NoError(t, err)
+	var walked supersimtest.Totals
+	for r, err := range client.ListUsageRecords(context.Background(), nil).All() {
+		require.NoError(t, err)
+		walked.AddRecord(r)
+	}
+	want := srv.Totals(supersimtest.Filter{})
+	assert.Equal(t, 2, want.Records, "the samples of day2")
+	assert.Equal(t, want.Total, walked.Total)
+	assert.Equal(t, want.Upload, walked.Upload)
+	assert.True(t, want.Billed.Equal(walked.Billed))
+	assert.Equal(t, want, srv.Totals(supersimtest.Filter{Start: later.AddDate(0, -1, 0), End: later}))
 }

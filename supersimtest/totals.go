@@ -27,7 +27,8 @@ func (t *Totals) AddRecord(r supersim.UsageRecord) {
 }
 
 // Filter selects samples for [Server.Totals], with the meaning of the API's
-// parameters: Sim and Fleet by SID or unique name, [Start, End).
+// parameters: Sim and Fleet by SID or unique name, [Start, End), a zero
+// End for the server's clock and a zero Start for a month before End.
 type Filter struct {
 	Sim, Fleet, Network, IsoCountry string
 	Start, End                      time.Time

@@ -3,16 +3,12 @@ package supersimtest
 import (
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// wirePage is a page as Twilio sends it, nulls included.
-type wirePage struct {
-	UsageRecords []wireRecord `json:"usage_records"`
-	Meta         wireMeta     `json:"meta"`
-}
-
+// wireMeta is a list page's meta as Twilio sends it, nulls included.
 type wireMeta struct {
 	Page            int     `json:"page"`
 	PageSize        int     `json:"page_size"`
@@ -23,45 +19,49 @@ type wireMeta struct {
 	Key             string  `json:"key"`
 }
 
-type wireRecord struct {
-	AccountSID      string          `json:"account_sid"`
-	SimSID          *string         `json:"sim_sid"`
-	NetworkSID      *string         `json:"network_sid"`
-	FleetSID        *string         `json:"fleet_sid"`
-	IsoCountry      *string         `json:"iso_country"`
-	Period          wirePeriod      `json:"period"`
-	DataUpload      int64           `json:"data_upload"`
-	DataDownload    int64           `json:"data_download"`
-	DataTotal       int64           `json:"data_total"`
-	DataTotalBilled json.RawMessage `json:"data_total_billed"`
-	BilledUnit      *string         `json:"billed_unit"`
-}
-
-type wirePeriod struct {
-	StartTime string `json:"start_time"`
-	EndTime   string `json:"end_time"`
-}
-
-// wire renders a record with nulls for empty dimensions and a pending
-// billed_unit, times in RFC 3339 UTC and the amount as a string (or a
-// number with WithBilledAsNumber).
-func (s *Server) wire(r record) wireRecord {
-	billed := r.billed.String()
-	raw := json.RawMessage(`"` + billed + `"`)
+// appendRecord appends a record as Twilio sends it, byte for byte what
+// encoding/json makes of it: nulls for empty dimensions and a pending
+// billed_unit, times in RFC 3339 UTC, the amount as a string (or a number
+// with WithBilledAsNumber).
+func (s *Server) appendRecord(b []byte, r record) []byte {
+	b = appendJSONString(append(b, `{"account_sid":`...), s.account)
+	b = appendNullable(append(b, `,"sim_sid":`...), r.sim)
+	b = appendNullable(append(b, `,"network_sid":`...), r.network)
+	b = appendNullable(append(b, `,"fleet_sid":`...), r.fleet)
+	b = appendNullable(append(b, `,"iso_country":`...), r.country)
+	b = r.start.UTC().AppendFormat(append(b, `,"period":{"start_time":"`...), time.RFC3339Nano)
+	b = r.end.UTC().AppendFormat(append(b, `","end_time":"`...), time.RFC3339Nano)
+	b = strconv.AppendInt(append(b, `"},"data_upload":`...), r.upload, 10)
+	b = strconv.AppendInt(append(b, `,"data_download":`...), r.download, 10)
+	b = strconv.AppendInt(append(b, `,"data_total":`...), r.upload+r.download, 10)
+	b = append(b, `,"data_total_billed":`...)
 	if s.numbers {
-		raw = json.RawMessage(billed)
+		b = append(b, r.billed.String()...)
+	} else {
+		b = appendJSONString(b, r.billed.String())
 	}
-	return wireRecord{
-		AccountSID: s.account,
-		SimSID:     nullable(r.sim), NetworkSID: nullable(r.network),
-		FleetSID: nullable(r.fleet), IsoCountry: nullable(r.country),
-		Period: wirePeriod{
-			StartTime: r.start.UTC().Format(time.RFC3339Nano),
-			EndTime:   r.end.UTC().Format(time.RFC3339Nano),
-		},
-		DataUpload: r.upload, DataDownload: r.download, DataTotal: r.upload + r.download,
-		DataTotalBilled: raw, BilledUnit: nullable(r.currency),
+	return append(appendNullable(append(b, `,"billed_unit":`...), r.currency), '}')
+}
+
+// appendNullable appends v as a JSON string, or null for "".
+func appendNullable(b []byte, v string) []byte {
+	if v == "" {
+		return append(b, "null"...)
 	}
+	return appendJSONString(b, v)
+}
+
+// appendJSONString appends v as encoding/json writes a string: as is
+// when it is printable ASCII that needs no escape, else as json.Marshal
+// escapes it.
+func appendJSONString(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f || strings.IndexByte(`"\<>&`, c) >= 0 {
+			quoted, _ := json.Marshal(v)
+			return append(b, quoted...)
+		}
+	}
+	return append(append(append(b, '"'), v...), '"')
 }
 
 func nullable(s string) *string {
