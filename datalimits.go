@@ -204,7 +204,9 @@ func cachedPeriod(o DataLimitsOptions, sim string) (BillingPeriod, bool) {
 	return p, ok && p.SimSID == sim && holds(p, o.Now)
 }
 
-func holds(p BillingPeriod, now time.Time) bool { return !now.Before(p.StartTime) && now.Before(p.EndTime) }
+func holds(p BillingPeriod, now time.Time) bool {
+	return !now.Before(p.StartTime) && now.Before(p.EndTime)
+}
 
 // currentPeriod reads the SIM's billing periods and keeps the one that
 // holds now.
