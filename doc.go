@@ -17,6 +17,14 @@
 //		fmt.Println(rec.SimSID, rec.DataTotal, rec.DataTotalBilled)
 //	}
 //
+// The resources that give usage its meaning walk the same way:
+// [Client.ListSims], [Client.ListFleets] (with each fleet's data limit),
+// [Client.ListNetworks], [Client.ListBillingPeriods], and the fetches
+// [Client.GetSim] and [Client.GetFleet]. [Client.DataLimits] answers which
+// SIMs are close to their fleet's data limit in their current billing
+// period. [Iterator.Pages] yields a walk page by page, each with the
+// position after it, for a checkpoint per page.
+//
 // What sets it apart:
 //
 //   - Options are checked before anything is sent ([ListUsageRecordsOptions.Validate]),
@@ -36,7 +44,8 @@
 //     [ErrRateLimited], [ErrNotFound], [ErrUnauthorized] or [ErrServer].
 //   - No error, log line or panic carries the auth token, the API secret or
 //     an Authorization header.
-//   - Code that needs usage depends on [UsageRecordsLister]; tests pass a
-//     fake built on [NewSliceIterator], or a client of the fake API in
-//     package supersimtest.
+//   - Code that needs usage depends on [UsageRecordsLister] (or
+//     [SimsLister], [FleetsLister], ...); tests pass a fake built on
+//     [NewSliceIterator] or [NewPagedIterator], or a client of the fake API
+//     in package supersimtest.
 package supersim
