@@ -23,6 +23,7 @@ type limits struct {
 	adaptive *limit.Adaptive
 	budget   *limit.Budget
 	logger   *slog.Logger
+	counts   counts // for Client.Stats
 }
 
 func newLimits(logger *slog.Logger) *limits {
@@ -52,8 +53,12 @@ func (l *limits) transport(next http.RoundTripper, timeout time.Duration) http.R
 func (l *limits) budgeted(policy retryablehttp.CheckRetry) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		retry, checkErr := policy(ctx, resp, err)
-		if !retry || l.budget.TakeRetry() {
-			return retry, checkErr
+		if !retry {
+			return false, checkErr
+		}
+		if l.budget.TakeRetry() {
+			l.counts.retries.Add(1)
+			return true, checkErr
 		}
 		l.logger.Warn("supersim: retry budget spent: not retrying")
 		return false, checkErr
@@ -101,7 +106,11 @@ func (l *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		if err != nil {
 			return nil, err
 		}
+		l.counts.tries.Add(1)
 		resp, err := l.next.RoundTrip(req.WithContext(t.ctx))
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+			l.counts.rateLimited.Add(1)
+		}
 		switch {
 		case err != nil:
 			t.end(false)

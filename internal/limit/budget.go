@@ -46,3 +46,10 @@ func (b *Budget) Succeeded() {
 	defer b.mu.Unlock()
 	b.tokens = min(b.tokens+SuccessRefund, BudgetCapacity)
 }
+
+// Tokens returns the tokens the budget holds now.
+func (b *Budget) Tokens() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.tokens
+}
