@@ -29,7 +29,11 @@ With -checkpoint FILE the export saves where it stands after every page
 (Ctrl-C, kill, a crash, an API failure) where it stopped: nothing lost,
 nothing repeated, and the same bytes as an export without a checkpoint.
 Long hour or day ranges are read in windows (-concurrency) and resumed
-alike. -start and -end not given come from the checkpoint.
+alike. -start and -end not given come from the checkpoint. A checkpointed
+export reads whole buckets only: an -end past the start of the current hour
+(the current day with -granularity day), UTC, is cut to it, with a line on
+stderr, since usage still arriving there would shift the pages a resumed
+run goes on from; the checkpoint keeps that end for every resumed run.
 
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
 terminal.
@@ -49,6 +53,7 @@ func (a *app) export(ctx context.Context, args []string) int {
 	if err := checkOutputFlags(*outPath, *cpPath); err != nil {
 		return a.setupFailed(q, err)
 	}
+	q.wholeBuckets = *cpPath != ""
 	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
@@ -58,7 +63,7 @@ func (a *app) export(ctx context.Context, args []string) int {
 		return a.usageError(q, err)
 	}
 	defer release()
-	e, err := a.startExport(q, &opts, creds.provider, *outPath, *cpPath)
+	e, err := a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now())
 	if err != nil {
 		return a.setupFailed(q, err)
 	}
@@ -144,9 +149,11 @@ type exporter struct {
 // files a killed run may have left beside it. Without a checkpoint (or
 // with a new one) it starts the output afresh; with a checkpoint that
 // exists, it checks that it is for the same export, cuts the output back
-// to its whole part and sets opts to go on from there. Its errors are
-// outputErrors or usage errors; it leaves no output file behind on either.
-func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string) (*exporter, error) {
+// to its whole part and sets opts to go on from there. A checkpointed
+// export ends at the last whole bucket at now (wholeEnd), and says so on
+// stderr when that cuts -end. Its errors are outputErrors or usage
+// errors; it leaves no output file behind on either.
+func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time) (*exporter, error) {
 	e := &exporter{page: newPageBuffer(q.format), cpPath: cpPath}
 	if cpPath != "" {
 		removeStaleTemps(cpPath)
@@ -155,9 +162,16 @@ func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 			return nil, err
 		}
 		if cp != nil {
-			return e, e.resume(q, opts, provider, outPath, cp)
+			return e, e.resume(q, opts, provider, outPath, cp, now, a.stderr)
 		}
-		e.cp = &checkpoint{Version: checkpointVersion, Query: exportQuery(q, *opts, provider, outPath)}
+		query := exportQuery(q, *opts, provider, outPath)
+		end, err := wholeEnd(*opts, now)
+		if err != nil {
+			return nil, err
+		}
+		noteCut(a.stderr, *opts, end)
+		opts.EndTime = end
+		e.cp = &checkpoint{Version: checkpointVersion, Query: query, End: &end}
 	}
 	out, err := createOutput(a.stdout, outPath)
 	if err != nil {
@@ -172,10 +186,23 @@ func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 	return e, nil
 }
 
+// noteCut says on stderr that a checkpointed export of opts ends at end,
+// before the -end asked for; nothing when it ends there.
+func noteCut(stderr io.Writer, opts supersim.ListUsageRecordsOptions, end time.Time) {
+	if !end.Before(opts.EndTime) {
+		return
+	}
+	_, name := wholeBucket(opts.Granularity)
+	fmt.Fprintf(stderr, "supersim: -end %s is past the last whole %s: this checkpointed export ends at %s, so that a resumed run reads the same records\n",
+		stamp(opts.EndTime), name, stamp(end))
+}
+
 // resume takes up the export that cp describes. -start and -end that are
 // not given come from the checkpoint, so that the same command resumes
-// the same period whenever it runs.
-func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath string, cp *checkpoint) error {
+// the same period whenever it runs, and the period ends where the
+// checkpoint's ended. A checkpoint without that end (from an older
+// supersim) whose period reaches into the current bucket is refused.
+func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath string, cp *checkpoint, now time.Time, stderr io.Writer) error {
 	for _, t := range []struct {
 		flag string
 		time *time.Time
@@ -192,6 +219,10 @@ func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 	if diffs := cp.differences(exportQuery(q, *opts, provider, outPath)); len(diffs) > 0 {
 		return mismatch(e.cpPath, diffs)
 	}
+	if cp.End != nil {
+		noteCut(stderr, *opts, *cp.End)
+		opts.EndTime = *cp.End
+	}
 	e.cp = cp
 	e.bytes, e.records, e.pages, e.resumedRecords = cp.OutputBytes, cp.Records, cp.Pages, cp.Records
 	if cp.Next == nil {
@@ -202,6 +233,11 @@ func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 			return failedOutput(e.out.finish())
 		}
 		return nil
+	}
+	if end, err := wholeEnd(*opts, now); err != nil || !end.Equal(opts.EndTime) {
+		_, name := wholeBucket(opts.Granularity)
+		return fmt.Errorf("checkpoint %s is for a period that ends past the last whole %s (%s), whose records may still change: "+
+			"resuming it could repeat or lose some; delete it and %s to start over", e.cpPath, name, stamp(end), resolvedPath(outPath)+partialSuffix)
 	}
 	out, err := reopenOutput(outPath, cp.OutputBytes)
 	var failed *outputError
