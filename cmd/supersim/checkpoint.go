@@ -29,12 +29,14 @@ const checkpointVersion = 2
 // nothing repeated.
 type checkpoint struct {
 	Version     int                `json:"version"`
-	Query       map[string]string  `json:"query"`         // the flags that shape the output, resolved
-	OutputBytes int64              `json:"output_bytes"`  // the output's whole part
-	Records     int64              `json:"records"`       // records in that part
-	Pages       int64              `json:"pages"`         // pages in that part
-	Next        *supersim.Position `json:"next"`          // where to go on; null when the export is complete
-	End         *time.Time         `json:"end,omitempty"` // the period's end as exported; older checkpoints have none
+	Query       map[string]string  `json:"query"`           // the flags that shape the output, resolved
+	OutputBytes int64              `json:"output_bytes"`    // the output's whole part
+	Records     int64              `json:"records"`         // records in that part
+	Pages       int64              `json:"pages"`           // pages in that part
+	Next        *supersim.Position `json:"next"`            // where to go on; null when the export is complete
+	End         *time.Time         `json:"end,omitempty"`   // the period's end as exported; older checkpoints have none
+	Parts       int64              `json:"parts,omitempty"` // Parquet: the part files finished
+	Skip        int                `json:"skip,omitempty"`  // Parquet: the records of the page at Next that those parts hold
 }
 
 // loadCheckpoint reads the checkpoint at path; nil when there is none yet.
