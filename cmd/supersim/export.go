@@ -44,6 +44,14 @@ Each file is written as FILE.partial and renamed when whole; -checkpoint
 saves progress at each finished file, and a resumed run redoes at most the
 file that was being written.
 
+-schema focus writes FinOps FOCUS 1.2 columns instead, in any format:
+BilledCost and EffectiveCost (the amount billed), BillingCurrency,
+BillingAccountId, BillingPeriodStart/End (the calendar month, UTC),
+ChargeCategory Usage, ChargePeriodStart/End, ConsumedQuantity in Bytes,
+ResourceId (the SIM), ServiceName, ProviderName, PublisherName and
+InvoiceIssuerName (Twilio or KORE), the other mandatory columns null, and
+x_ columns for upload, download, fleet, network and country.
+
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
 terminal.
 `
@@ -56,8 +64,12 @@ func (a *app) export(ctx context.Context, args []string) int {
 	q := newQueryFlags("export", exportIntro, exportFormats)
 	outPath := q.fs.String("o", "", "write to `FILE` (as FILE.partial until complete) instead of stdout;\nfor -format parquet, the directory of its files")
 	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page (every part file for\nParquet) and resume from it (needs -o)")
+	q.fs.StringVar(&q.schema, "schema", "export", "columns: export (the API's fields) or focus (FinOps FOCUS 1.2)")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
+	}
+	if q.schema != "export" && q.schema != "focus" {
+		return a.usageError(q, fmt.Errorf("-schema %q: want export or focus", q.schema))
 	}
 	checkFlags := checkOutputFlags
 	if q.format == "parquet" {
@@ -76,11 +88,15 @@ func (a *app) export(ctx context.Context, args []string) int {
 		return a.usageError(q, err)
 	}
 	defer release()
+	var focus func(supersim.UsageRecord) (focusRow, error)
+	if q.schema == "focus" {
+		focus = newFocusRow(client.Provider())
+	}
 	var e exportSink
 	if q.format == "parquet" {
-		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now())
+		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
 	} else {
-		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now())
+		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
 	}
 	if err != nil {
 		return a.setupFailed(q, err)
@@ -194,10 +210,12 @@ type exporter struct {
 // files a killed run may have left beside it. Without a checkpoint (or
 // with a new one) it starts the output afresh; with a checkpoint that
 // exists, it checks that it is for the same export, cuts the output back
-// to its whole part and sets opts to go on from there. Its errors are
-// outputErrors or usage errors; it leaves no output file behind on either.
-func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time) (*exporter, error) {
-	e := &exporter{page: newPageBuffer(q.format), cpPath: cpPath}
+// to its whole part and sets opts to go on from there. focus makes FOCUS
+// rows for -schema focus (nil otherwise). Its errors are outputErrors or
+// usage errors; it leaves no output file behind on either.
+func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time,
+	focus func(supersim.UsageRecord) (focusRow, error)) (*exporter, error) {
+	e := &exporter{page: newPageBuffer(q.format, focus), cpPath: cpPath}
 	if cpPath != "" {
 		cp, resumed, err := a.openCheckpoint(q, opts, provider, outPath, cpPath, now)
 		if err != nil {
@@ -318,13 +336,17 @@ func (e *exporter) resume(outPath string) error {
 // flag that shapes the output, resolved (the period in RFC 3339), and the
 // output's path, resolved.
 func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider, outPath string) map[string]string {
-	return map[string]string{
+	query := map[string]string{
 		"provider": provider, "o": resolvedPath(outPath), "format": q.format,
 		"sim": opts.Sim, "fleet": opts.Fleet, "network": opts.Network, "country": opts.IsoCountry,
 		"group": string(opts.Group), "granularity": string(opts.Granularity),
 		"start": stamp(opts.StartTime), "end": stamp(opts.EndTime), "page-size": strconv.Itoa(opts.PageSize),
 		"walk": walkKind(opts),
 	}
+	if q.schema == "focus" { // absent for the export's own columns, as in checkpoints made before -schema
+		query["schema"] = q.schema
+	}
+	return query
 }
 
 // walkKind is how the export walks its pages: its positions resume only a

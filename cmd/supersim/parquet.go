@@ -192,9 +192,11 @@ type parquetExporter struct {
 // startParquet starts a Parquet export to dir: afresh, in a directory that
 // holds no part files yet, or, with a checkpoint that exists, from where
 // it stands, after removing the files that followed it. Its errors are
-// outputErrors or usage errors.
-func (a *app) startParquet(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, dir, cpPath string, now time.Time) (*parquetExporter, error) {
-	e := &parquetExporter{dir: resolvedPath(dir), cpPath: cpPath, part: newPartWriter(q)}
+// outputErrors or usage errors. focus makes FOCUS rows for -schema focus
+// (nil otherwise).
+func (a *app) startParquet(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, dir, cpPath string, now time.Time,
+	focus func(supersim.UsageRecord) (focusRow, error)) (*parquetExporter, error) {
+	e := &parquetExporter{dir: resolvedPath(dir), cpPath: cpPath, part: newPartWriter(focus)}
 	if cpPath != "" {
 		cp, resumed, err := a.openCheckpoint(q, opts, provider, dir, cpPath, now)
 		if err != nil {
@@ -241,8 +243,12 @@ func (e *parquetExporter) takeUp() error {
 	return nil
 }
 
-// newPartWriter returns the partWriter of q's schema.
-func newPartWriter(q *queryFlags) partWriter {
+// newPartWriter returns the partWriter of the export's own columns, or of
+// FOCUS's rows that focus makes when it is not nil.
+func newPartWriter(focus func(supersim.UsageRecord) (focusRow, error)) partWriter {
+	if focus != nil {
+		return newParquetPart(focus)
+	}
 	return newParquetPart(newExportRow)
 }
 

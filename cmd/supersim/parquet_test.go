@@ -149,13 +149,7 @@ func TestParquetExportTypes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "table")
 	r := runCmd(t, nil, "export", "-demo", "-format", "parquet", "-group", "sim", "-granularity", "day", "-start", "2026-06-13", "-end", "2026-06-14", "-o", dir)
 	require.Equal(t, exitOK, r.code, r.stderr)
-	f, err := os.Open(filepath.Join(dir, "date=2026-06-13", "part-00000.parquet"))
-	require.NoError(t, err)
-	defer f.Close()
-	info, err := f.Stat()
-	require.NoError(t, err)
-	file, err := parquet.OpenFile(f, info.Size())
-	require.NoError(t, err)
+	file := openParquet(t, filepath.Join(dir, "date=2026-06-13", "part-00000.parquet"))
 	types := map[string]string{}
 	var names []string
 	for _, field := range file.Schema().Fields() {
@@ -176,6 +170,19 @@ func TestParquetExportTypes(t *testing.T) {
 		"data_upload": "INT64 INT(64,true)", "data_download": "INT64 INT(64,true)", "data_total": "INT64 INT(64,true)",
 		"data_total_billed": "FIXED_LEN_BYTE_ARRAY DECIMAL(38,9)",
 	}, types)
+}
+
+// openParquet opens the Parquet file at path, for its schema.
+func openParquet(t *testing.T, path string) *parquet.File {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	info, err := f.Stat()
+	require.NoError(t, err)
+	file, err := parquet.OpenFile(f, info.Size())
+	require.NoError(t, err)
+	return file
 }
 
 // TestParquetExportRefusesWhatItCannotWrite checks the usage errors
