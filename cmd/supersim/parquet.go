@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -20,8 +21,9 @@ import (
 // A Parquet export, -format parquet -o DIR, is a Hive-partitioned table:
 // DIR/date=YYYY-MM-DD/part-NNNNN.parquet, a record in the partition of
 // its start date (UTC), parts numbered from 00000 across the export. Each
-// part is written as part-NNNNN.parquet.partial, synced and renamed when
-// whole, so a file under a final name is always a whole one. A part holds
+// part is written as part-NNNNN.parquet.partial, renamed when whole
+// (synced first with -checkpoint; without, all parts are synced at the
+// end), so a file under a final name is always a whole one. A part holds
 // at most about partRows rows, in row groups of rowGroupRows, and ends
 // where the records' date changes: memory stays bounded whatever the
 // export's size.
@@ -37,7 +39,7 @@ import (
 // Sizes of a Parquet export's pieces.
 const (
 	partRows     = 1 << 20 // rows in a part, at most (checked at page ends)
-	rowGroupRows = 1 << 16 // rows in a row group: what a part holds in memory
+	rowGroupRows = 1 << 14 // rows in a row group: what a part holds in memory
 	batchRows    = 512     // rows handed to the Parquet writer at once
 )
 
@@ -52,18 +54,18 @@ const (
 // listing was not grouped or filtered by, and billed_unit while billing
 // is pending).
 type exportRow struct {
-	AccountSID      string    `parquet:"account_sid"`
-	SimSID          string    `parquet:"sim_sid,optional"`
-	FleetSID        string    `parquet:"fleet_sid,optional"`
-	NetworkSID      string    `parquet:"network_sid,optional"`
-	IsoCountry      string    `parquet:"iso_country,optional"`
+	AccountSID      string    `parquet:"account_sid,dict"`
+	SimSID          string    `parquet:"sim_sid,optional,dict"`
+	FleetSID        string    `parquet:"fleet_sid,optional,dict"`
+	NetworkSID      string    `parquet:"network_sid,optional,dict"`
+	IsoCountry      string    `parquet:"iso_country,optional,dict"`
 	StartTime       time.Time `parquet:"start_time,timestamp(microsecond:utc),delta"`
 	EndTime         time.Time `parquet:"end_time,timestamp(microsecond:utc),delta"`
 	DataUpload      int64     `parquet:"data_upload"`
 	DataDownload    int64     `parquet:"data_download"`
 	DataTotal       int64     `parquet:"data_total"`
 	DataTotalBilled [16]byte  `parquet:"data_total_billed,decimal(9:38)"`
-	BilledUnit      string    `parquet:"billed_unit,optional"`
+	BilledUnit      string    `parquet:"billed_unit,optional,dict"`
 }
 
 // newExportRow is r as a row of a Parquet export; an error for an amount
@@ -85,36 +87,70 @@ func orAll(sim string) string {
 	return sim
 }
 
-// partWriter writes the rows of one part file at a time, in batches.
+// partWriter writes the rows of one part file at a time.
 type partWriter interface {
 	begin(w io.Writer)
 	add(r supersim.UsageRecord) error
 	end() error
+	abort()
 }
 
-// parquetPart is a partWriter of rows of type T, made by rowOf.
+// parquetPart is a partWriter of rows of type T, made by rowOf. Rows are
+// made in the caller's goroutine and encoded in batches by a goroutine of
+// the part's own, so that encoding and compressing overlap the walk.
 type parquetPart[T any] struct {
 	rowOf func(supersim.UsageRecord) (T, error)
 	w     *parquet.GenericWriter[T]
-	batch []T
+	batch []T        // the batch being filled
+	free  chan []T   // batches to fill: batchesInFlight in all
+	work  chan []T   // batches to encode; nil when no part is open
+	done  chan error // the encoder's result, once work is closed
 }
+
+// batchesInFlight is how many batches a part holds: one being filled, one
+// waiting and one being encoded.
+const batchesInFlight = 3
 
 // newParquetPart returns a partWriter of rows of type T.
 func newParquetPart[T any](rowOf func(supersim.UsageRecord) (T, error)) *parquetPart[T] {
-	return &parquetPart[T]{rowOf: rowOf, batch: make([]T, 0, batchRows)}
+	p := &parquetPart[T]{rowOf: rowOf, free: make(chan []T, batchesInFlight)}
+	for range batchesInFlight {
+		p.free <- make([]T, 0, batchRows)
+	}
+	return p
 }
 
-// begin starts a part file on w.
+// begin starts a part file on w, and its encoder.
 func (p *parquetPart[T]) begin(w io.Writer) {
 	if p.w == nil {
 		p.w = parquet.NewGenericWriter[T](w,
-			parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
+			parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 			parquet.MaxRowsPerRowGroup(rowGroupRows),
 			parquet.CreatedBy("supersim", moduleVersion(), ""),
 		)
-		return
+	} else {
+		p.w.Reset(w)
 	}
-	p.w.Reset(w)
+	p.work, p.done = make(chan []T, 1), make(chan error, 1)
+	p.batch = <-p.free
+	go p.encode(p.work, p.done)
+}
+
+// encode writes the batches of work, and then the footer, and sends the
+// first error, if any, to done. It takes every batch, error or not.
+func (p *parquetPart[T]) encode(work <-chan []T, done chan<- error) {
+	var err error
+	for batch := range work {
+		if err == nil {
+			_, err = p.w.Write(batch)
+		}
+		clear(batch)
+		p.free <- batch[:0]
+	}
+	if err == nil {
+		err = p.w.Close()
+	}
+	done <- err
 }
 
 // add adds r to the part.
@@ -125,25 +161,31 @@ func (p *parquetPart[T]) add(r supersim.UsageRecord) error {
 	}
 	p.batch = append(p.batch, row)
 	if len(p.batch) == cap(p.batch) {
-		return p.flush()
+		p.work <- p.batch
+		p.batch = <-p.free
 	}
 	return nil
 }
 
-// flush hands the batch to the Parquet writer.
-func (p *parquetPart[T]) flush() error {
-	_, err := p.w.Write(p.batch)
-	clear(p.batch)
-	p.batch = p.batch[:0]
-	return err
+// end writes the rest of the part and its footer, and returns the first
+// error of its encoding.
+func (p *parquetPart[T]) end() error {
+	if len(p.batch) > 0 {
+		p.work <- p.batch
+	} else {
+		p.free <- p.batch
+	}
+	p.batch = nil
+	close(p.work)
+	p.work = nil
+	return <-p.done
 }
 
-// end writes the rest of the part and its footer.
-func (p *parquetPart[T]) end() error {
-	if err := p.flush(); err != nil {
-		return err
+// abort ends the part being written, if any, for a file that is given up.
+func (p *parquetPart[T]) abort() {
+	if p.work != nil {
+		p.end()
 	}
-	return p.w.Close()
 }
 
 // checkParquetFlags checks -o and -checkpoint of a Parquet export before
@@ -384,11 +426,15 @@ func (e *parquetExporter) finishPart(next *supersim.Position, skip int) error {
 	return e.save(next, skip)
 }
 
-// closePart writes the rest of the part being written, syncs it and gives
-// it its final name.
+// closePart writes the rest of the part being written and gives it its
+// final name: synced first with a checkpoint, which must never count a
+// part a crash of the machine could lose. Without one, the parts are
+// synced together once the export is complete (complete); a killed
+// process loses nothing the system holds, so the rename alone keeps half
+// files from final names.
 func (e *parquetExporter) closePart() error {
 	err := e.part.end()
-	if err == nil {
+	if err == nil && e.cp != nil {
 		err = e.file.Sync()
 	}
 	if closeErr := e.file.Close(); err == nil {
@@ -401,7 +447,9 @@ func (e *parquetExporter) closePart() error {
 	if err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(e.path))
+	if e.cp != nil {
+		syncDir(filepath.Dir(e.path))
+	}
 	e.written = append(e.written, e.path)
 	e.parts++
 	e.records += e.open
@@ -425,14 +473,48 @@ func (e *parquetExporter) save(next *supersim.Position, skip int) error {
 }
 
 // complete finishes the part being written and marks the checkpoint
-// complete.
+// complete; without a checkpoint, it syncs the parts this run wrote.
 func (e *parquetExporter) complete() error {
 	if e.date != "" {
 		if err := e.closePart(); err != nil {
 			return err
 		}
 	}
+	if e.cp == nil {
+		return syncAll(e.written)
+	}
 	return e.save(nil, 0)
+}
+
+// syncAll makes the files at paths, and their names, durable: a few at a
+// time, so that the system commits them together.
+func syncAll(paths []string) error {
+	const together = 8
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, together)
+	for i, path := range paths {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			f, err := os.Open(path)
+			if err == nil {
+				err = f.Sync()
+				f.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	dirs := map[string]bool{}
+	for _, path := range paths {
+		if dir := filepath.Dir(path); !dirs[dir] {
+			dirs[dir] = true
+			syncDir(dir)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // writeFailed reports a failed write of a part file or the checkpoint.
@@ -478,6 +560,7 @@ func (e *parquetExporter) name() string { return e.dir }
 
 // close closes the part file being written, if any, leaving it .partial.
 func (e *parquetExporter) close() {
+	e.part.abort()
 	if e.file != nil {
 		e.file.Close()
 		e.file = nil
