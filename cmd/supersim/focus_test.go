@@ -47,11 +47,12 @@ func mustInt(t *testing.T, s string) int64 {
 // fill and the nulls, against the export's own columns of the same query.
 func TestFocusSchemaInCSVAndJSONLines(t *testing.T) {
 	t.Parallel()
-	own := runCmd(t, nil, append(focusArgs("-demo"), "-schema", "export")...)
+	srv := newFake(t)
+	own := runCmd(t, twilioEnv(), append(focusArgs("-base-url", srv.URL), "-schema", "export")...)
 	require.Equal(t, exitOK, own.code, own.stderr)
 	records, bytes, billed := exportTotals(t, own.stdout)
 
-	r := runCmd(t, nil, focusArgs("-demo")...)
+	r := runCmd(t, twilioEnv(), focusArgs("-base-url", srv.URL)...)
 	require.Equal(t, exitOK, r.code, r.stderr)
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
 	require.NoError(t, err)
@@ -91,7 +92,7 @@ func TestFocusSchemaInCSVAndJSONLines(t *testing.T) {
 	assert.Zero(t, billed.Cmp(sumBilled), "%s vs %s", billed, sumBilled)
 
 	// JSON Lines: the same values, null for null.
-	j := runCmd(t, nil, focusArgs("-demo", "-format", "jsonl")...)
+	j := runCmd(t, twilioEnv(), focusArgs("-base-url", srv.URL, "-format", "jsonl")...)
 	require.Equal(t, exitOK, j.code, j.stderr)
 	lines := bufio.NewScanner(strings.NewReader(j.stdout))
 	n := 0
@@ -143,7 +144,8 @@ func TestFocusSchemaNamesKORE(t *testing.T) {
 func TestFocusParquetTypes(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "focus")
-	r := runCmd(t, nil, focusArgs("-demo", "-format", "parquet", "-o", dir)...)
+	srv := newFake(t)
+	r := runCmd(t, twilioEnv(), focusArgs("-base-url", srv.URL, "-format", "parquet", "-o", dir)...)
 	require.Equal(t, exitOK, r.code, r.stderr)
 	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.parquet"))
 	require.NoError(t, err)
