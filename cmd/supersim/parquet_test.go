@@ -332,8 +332,10 @@ func TestKilledParquetExportResumesToTheSameTable(t *testing.T) {
 	kills := 0
 	for runs := 1; ; runs++ {
 		require.LessOrEqual(t, runs, 30, "30 runs did not complete the export")
-		after := took * time.Duration(runs) / 10 // each run a little later: each gets further
-		if runs > 8 {                            // enough kills: on a loaded machine a run may get little done before its kill
+		// Each run a little later, so each gets further; after 8, enough kills:
+		// on a loaded machine a run may get little done before its kill.
+		after := took * time.Duration(runs) / 10
+		if runs > 8 {
 			after = time.Minute
 		}
 		code := runKilled(t, commandProcess(args(out, "-checkpoint", cp), io.Discard), after)
