@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/supersimkit/supersim"
 )
@@ -20,17 +21,22 @@ const checkpointVersion = 2
 
 // checkpoint is where an export stands: how much of its output (FILE.partial
 // until the export is complete) is whole and where the API's next page
-// starts. It is saved after the output's data is written and synced, so the
+// starts, and the end of the period it exports: -end, cut to the last
+// whole bucket when it reached past it (see wholeEnd), so that a resumed
+// run reads the same records whenever it runs. It is saved after the output's data is written and synced, so the
 // output is never shorter than the checkpoint says; a resumed export cuts
 // the output back to OutputBytes and goes on from Next: nothing lost,
 // nothing repeated.
 type checkpoint struct {
 	Version     int                `json:"version"`
-	Query       map[string]string  `json:"query"`        // the flags that shape the output, resolved
-	OutputBytes int64              `json:"output_bytes"` // the output's whole part
-	Records     int64              `json:"records"`      // records in that part
-	Pages       int64              `json:"pages"`        // pages in that part
-	Next        *supersim.Position `json:"next"`         // where to go on; null when the export is complete
+	Query       map[string]string  `json:"query"`           // the flags that shape the output, resolved
+	OutputBytes int64              `json:"output_bytes"`    // the output's whole part
+	Records     int64              `json:"records"`         // records in that part
+	Pages       int64              `json:"pages"`           // pages in that part
+	Next        *supersim.Position `json:"next"`            // where to go on; null when the export is complete
+	End         *time.Time         `json:"end,omitempty"`   // the period's end as exported; older checkpoints have none
+	Parts       int64              `json:"parts,omitempty"` // Parquet: the part files finished
+	Skip        int                `json:"skip,omitempty"`  // Parquet: the records of the page at Next that those parts hold
 }
 
 // loadCheckpoint reads the checkpoint at path; nil when there is none yet.

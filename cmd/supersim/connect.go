@@ -10,7 +10,8 @@ import (
 
 // query returns where q asks to read from and what, with the period
 // resolved against the clock, and warns when the period reaches past now.
-// Its errors are usage errors.
+// A checkpointed export (q.wholeBuckets) does not warn: its end is cut
+// to the last whole bucket instead. Its errors are usage errors.
 func (a *app) query(q *queryFlags) (*credentials, supersim.ListUsageRecordsOptions, error) {
 	creds, err := a.source(q)
 	if err != nil {
@@ -18,7 +19,7 @@ func (a *app) query(q *queryFlags) (*credentials, supersim.ListUsageRecordsOptio
 	}
 	now := a.now()
 	opts, err := q.options(now, creds)
-	if err == nil {
+	if err == nil && !q.wholeBuckets {
 		if warning := futureWarning(opts, now); warning != "" {
 			fmt.Fprintln(a.stderr, "supersim: "+warning)
 		}

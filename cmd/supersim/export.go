@@ -15,7 +15,7 @@ import (
 // exportIntro is the first paragraph of "supersim export -help".
 const exportIntro = `Streams every usage record of a query, as CSV (a header line, then one row
 per record) or JSON Lines (one record per line, in the API's shape), to
-stdout or -o FILE.
+stdout or -o FILE; or writes it as Parquet files (-format parquet -o DIR).
 
 A killed export never leaves a record cut in half in FILE: -o FILE is
 written as FILE.partial and renamed to FILE once complete, so FILE is a
@@ -29,26 +29,56 @@ With -checkpoint FILE the export saves where it stands after every page
 (Ctrl-C, kill, a crash, an API failure) where it stopped: nothing lost,
 nothing repeated, and the same bytes as an export without a checkpoint.
 Long hour or day ranges are read in windows (-concurrency) and resumed
-alike. -start and -end not given come from the checkpoint.
+alike. -start and -end not given come from the checkpoint. A checkpointed
+export reads whole buckets only: an -end past the start of the current hour
+(the current day with -granularity day), UTC, is cut to it, with a line on
+stderr, since usage still arriving there would shift the pages a resumed
+run goes on from; the checkpoint keeps that end for every resumed run.
+
+-format parquet -o DIR writes a table partitioned by the records' start
+date (UTC), DIR/date=YYYY-MM-DD/part-NNNNN.parquet, with the CSV export's
+columns: times as TIMESTAMP (microseconds, UTC), byte counts as INT64,
+data_total_billed as DECIMAL(38,9) (an amount that does not fit exactly
+is an error, never rounded), null for absent SIDs and a pending billed_unit.
+Each file is written as FILE.partial and renamed when whole; -checkpoint
+saves progress at each finished file, and a resumed run redoes at most the
+file that was being written.
+
+-schema focus writes FinOps FOCUS 1.2 columns instead, in any format:
+BilledCost and EffectiveCost (the amount billed), BillingCurrency,
+BillingAccountId, BillingPeriodStart/End (the calendar month, UTC),
+ChargeCategory Usage, ChargePeriodStart/End, ConsumedQuantity in Bytes,
+ResourceId (the SIM), ServiceName, ProviderName, PublisherName and
+InvoiceIssuerName (Twilio or KORE), the other mandatory columns null, and
+x_ columns for upload, download, fleet, network and country.
 
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
 terminal.
 `
 
 // exportFormats are the export's formats, the default first.
-var exportFormats = []string{"csv", "jsonl"}
+var exportFormats = []string{"csv", "jsonl", "parquet"}
 
 // export runs "supersim export".
 func (a *app) export(ctx context.Context, args []string) int {
 	q := newQueryFlags("export", exportIntro, exportFormats)
-	outPath := q.fs.String("o", "", "write to `FILE` (as FILE.partial until complete) instead of stdout")
-	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page and resume from it (needs -o)")
+	outPath := q.fs.String("o", "", "write to `FILE` (as FILE.partial until complete) instead of stdout;\nfor -format parquet, the directory of its files")
+	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page (every part file for\nParquet) and resume from it (needs -o)")
+	q.fs.StringVar(&q.schema, "schema", "export", "columns: export (the API's fields) or focus (FinOps FOCUS 1.2)")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
-	if err := checkOutputFlags(*outPath, *cpPath); err != nil {
+	if q.schema != "export" && q.schema != "focus" {
+		return a.usageError(q, fmt.Errorf("-schema %q: want export or focus", q.schema))
+	}
+	checkFlags := checkOutputFlags
+	if q.format == "parquet" {
+		checkFlags = checkParquetFlags
+	}
+	if err := checkFlags(*outPath, *cpPath); err != nil {
 		return a.setupFailed(q, err)
 	}
+	q.wholeBuckets = *cpPath != ""
 	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
@@ -58,14 +88,23 @@ func (a *app) export(ctx context.Context, args []string) int {
 		return a.usageError(q, err)
 	}
 	defer release()
-	e, err := a.startExport(q, &opts, creds.provider, *outPath, *cpPath)
+	var focus func(supersim.UsageRecord) (focusRow, error)
+	if q.schema == "focus" {
+		focus = newFocusRow(client.Provider())
+	}
+	var e exportSink
+	if q.format == "parquet" {
+		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
+	} else {
+		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
+	}
 	if err != nil {
 		return a.setupFailed(q, err)
 	}
-	defer e.out.close()
-	if e.cp != nil && e.cp.Next == nil {
-		fmt.Fprintf(a.stderr, "supersim: the export to %s is already complete (%s); delete %s to export again\n", *outPath, plural(int(e.cp.Records), "record"), *cpPath)
-		return e.exitCode(a.stderr)
+	defer e.close()
+	if cp := e.checkpoint(); cp != nil && cp.Next == nil {
+		fmt.Fprintf(a.stderr, "supersim: the export to %s is already complete (%s); delete %s to export again\n", *outPath, plural(int(cp.Records), "record"), *cpPath)
+		return exitCode(a.stderr, cp.Records)
 	}
 
 	progress := newProgress(a.stderr, isTerminal(a.stderr))
@@ -81,14 +120,40 @@ func (a *app) export(ctx context.Context, args []string) int {
 		e.abandon(a.stderr)
 		return code
 	}
-	if err := e.commitPage(nil); err != nil { // the end: whatever is left, and the checkpoint marked complete
+	if err := e.complete(); err != nil {
 		return e.writeFailed(a.stderr, err)
 	}
-	if err := e.out.finish(); err != nil {
-		return e.writeFailed(a.stderr, err)
+	records, resumed := e.counts()
+	thisRun := ""
+	if resumed > 0 {
+		thisRun = fmt.Sprintf(", %d of them in this run", records-resumed)
 	}
-	fmt.Fprintf(a.stderr, "supersim: exported %s (%s) to %s%s\n", plural(int(e.records), "record"), plural(int(e.pages), "page"), e.out.name(), e.thisRun())
-	return e.exitCode(a.stderr)
+	fmt.Fprintf(a.stderr, "supersim: exported %s (%s) to %s%s\n", plural(int(records), "record"), e.pieces(), e.name(), thisRun)
+	return exitCode(a.stderr, records)
+}
+
+// exportSink is where an export writes its records: a stream of CSV or
+// JSON Lines (exporter), or Parquet files (parquetExporter).
+type exportSink interface {
+	// checkpoint is the export's checkpoint; nil without -checkpoint.
+	checkpoint() *checkpoint
+	// drain writes the records of it until the walk ends or a write fails.
+	drain(it *supersim.Iterator[supersim.UsageRecord], progress *progress) error
+	// complete writes what is left and marks the checkpoint complete.
+	complete() error
+	// writeFailed reports a failed write and returns the exit code.
+	writeFailed(stderr io.Writer, err error) int
+	// abandon leaves an export that did not complete.
+	abandon(stderr io.Writer)
+	// counts are the records exported, and those the output held when
+	// this run began.
+	counts() (records, resumed int64)
+	// pieces says what the records came in: pages, or files.
+	pieces() string
+	// name is the output's name for messages.
+	name() string
+	// close closes what is open.
+	close()
 }
 
 // checkOutputFlags checks -o and -checkpoint before anything is read or
@@ -128,7 +193,8 @@ func (a *app) setupFailed(q *queryFlags, err error) int {
 	return a.usageError(q, err)
 }
 
-// exporter writes an export's pages to its output and keeps its checkpoint.
+// exporter writes an export's pages to a stream (stdout or -o FILE) and
+// keeps its checkpoint.
 type exporter struct {
 	out    *output
 	page   *pageBuffer
@@ -144,20 +210,21 @@ type exporter struct {
 // files a killed run may have left beside it. Without a checkpoint (or
 // with a new one) it starts the output afresh; with a checkpoint that
 // exists, it checks that it is for the same export, cuts the output back
-// to its whole part and sets opts to go on from there. Its errors are
-// outputErrors or usage errors; it leaves no output file behind on either.
-func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string) (*exporter, error) {
-	e := &exporter{page: newPageBuffer(q.format), cpPath: cpPath}
+// to its whole part and sets opts to go on from there. focus makes FOCUS
+// rows for -schema focus (nil otherwise). Its errors are outputErrors or
+// usage errors; it leaves no output file behind on either.
+func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time,
+	focus func(supersim.UsageRecord) (focusRow, error)) (*exporter, error) {
+	e := &exporter{page: newPageBuffer(q.format, focus), cpPath: cpPath}
 	if cpPath != "" {
-		removeStaleTemps(cpPath)
-		cp, err := loadCheckpoint(cpPath)
+		cp, resumed, err := a.openCheckpoint(q, opts, provider, outPath, cpPath, now)
 		if err != nil {
 			return nil, err
 		}
-		if cp != nil {
-			return e, e.resume(q, opts, provider, outPath, cp)
+		e.cp = cp
+		if resumed {
+			return e, e.resume(outPath)
 		}
-		e.cp = &checkpoint{Version: checkpointVersion, Query: exportQuery(q, *opts, provider, outPath)}
 	}
 	out, err := createOutput(a.stdout, outPath)
 	if err != nil {
@@ -172,10 +239,31 @@ func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 	return e, nil
 }
 
-// resume takes up the export that cp describes. -start and -end that are
-// not given come from the checkpoint, so that the same command resumes
-// the same period whenever it runs.
-func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath string, cp *checkpoint) error {
+// openCheckpoint opens the checkpoint at cpPath, removing the temporary
+// files a killed run may have left beside it: a new one (resumed false)
+// for an export that ends at the last whole bucket at now (wholeEnd; a
+// line on stderr when that cuts -end), or the one there (resumed true),
+// once it is found to be for this export: -start and -end that are not
+// given come from it, so that the same command resumes the same period
+// whenever it runs, and the period ends where the checkpoint's ended.
+// A checkpoint without that end (from an older supersim) whose period
+// reaches into the current bucket is refused. opts get the period, and
+// the position to go on from when the export is not complete.
+func (a *app) openCheckpoint(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time) (cp *checkpoint, resumed bool, err error) {
+	removeStaleTemps(cpPath)
+	if cp, err = loadCheckpoint(cpPath); err != nil {
+		return nil, false, err
+	}
+	if cp == nil {
+		query := exportQuery(q, *opts, provider, outPath)
+		end, err := wholeEnd(*opts, now)
+		if err != nil {
+			return nil, false, err
+		}
+		noteCut(a.stderr, *opts, end)
+		opts.EndTime = end
+		return &checkpoint{Version: checkpointVersion, Query: query, End: &end}, false, nil
+	}
 	for _, t := range []struct {
 		flag string
 		time *time.Time
@@ -185,14 +273,43 @@ func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 		}
 		saved, err := parseTime(t.flag, cp.Query[t.flag])
 		if err != nil {
-			return fmt.Errorf("checkpoint %s: %w", e.cpPath, err)
+			return nil, false, fmt.Errorf("checkpoint %s: %w", cpPath, err)
 		}
 		*t.time = saved
 	}
 	if diffs := cp.differences(exportQuery(q, *opts, provider, outPath)); len(diffs) > 0 {
-		return mismatch(e.cpPath, diffs)
+		return nil, false, mismatch(cpPath, diffs)
 	}
-	e.cp = cp
+	if cp.End != nil {
+		noteCut(a.stderr, *opts, *cp.End)
+		opts.EndTime = *cp.End
+	}
+	if end, err := wholeEnd(*opts, now); cp.Next != nil && (err != nil || !end.Equal(opts.EndTime)) {
+		_, name := wholeBucket(opts.Granularity)
+		return nil, false, fmt.Errorf("checkpoint %s is for a period that ends past the last whole %s (%s), whose records may still change: "+
+			"resuming it could repeat or lose some; delete it and the output to start over", cpPath, name, stamp(end))
+	}
+	if cp.Next != nil {
+		opts.ResumeFrom(*cp.Next)
+	}
+	return cp, true, nil
+}
+
+// noteCut says on stderr that a checkpointed export of opts ends at end,
+// before the -end asked for; nothing when it ends there.
+func noteCut(stderr io.Writer, opts supersim.ListUsageRecordsOptions, end time.Time) {
+	if !end.Before(opts.EndTime) {
+		return
+	}
+	_, name := wholeBucket(opts.Granularity)
+	fmt.Fprintf(stderr, "supersim: -end %s is past the last whole %s: this checkpointed export ends at %s, so that a resumed run reads the same records\n",
+		stamp(opts.EndTime), name, stamp(end))
+}
+
+// resume takes up the output of the export that e.cp describes, cut back
+// to its whole part.
+func (e *exporter) resume(outPath string) error {
+	cp := e.cp
 	e.bytes, e.records, e.pages, e.resumedRecords = cp.OutputBytes, cp.Records, cp.Pages, cp.Records
 	if cp.Next == nil {
 		// Complete; a run killed between saving this and renaming
@@ -212,7 +329,6 @@ func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 		return err
 	}
 	e.out = out
-	opts.ResumeFrom(*cp.Next)
 	return nil
 }
 
@@ -220,13 +336,17 @@ func (e *exporter) resume(q *queryFlags, opts *supersim.ListUsageRecordsOptions,
 // flag that shapes the output, resolved (the period in RFC 3339), and the
 // output's path, resolved.
 func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider, outPath string) map[string]string {
-	return map[string]string{
+	query := map[string]string{
 		"provider": provider, "o": resolvedPath(outPath), "format": q.format,
 		"sim": opts.Sim, "fleet": opts.Fleet, "network": opts.Network, "country": opts.IsoCountry,
 		"group": string(opts.Group), "granularity": string(opts.Granularity),
 		"start": stamp(opts.StartTime), "end": stamp(opts.EndTime), "page-size": strconv.Itoa(opts.PageSize),
 		"walk": walkKind(opts),
 	}
+	if q.schema == "focus" { // absent for the export's own columns, as in checkpoints made before -schema
+		query["schema"] = q.schema
+	}
+	return query
 }
 
 // walkKind is how the export walks its pages: its positions resume only a
@@ -313,18 +433,35 @@ func (e *exporter) abandon(stderr io.Writer) {
 	}
 }
 
-// thisRun says how many of the records this run wrote, when it resumed.
-func (e *exporter) thisRun() string {
-	if e.resumedRecords == 0 {
-		return ""
+// checkpoint is the export's checkpoint; nil without -checkpoint.
+func (e *exporter) checkpoint() *checkpoint { return e.cp }
+
+// complete writes whatever is left, marks the checkpoint complete and
+// completes the output.
+func (e *exporter) complete() error {
+	if err := e.commitPage(nil); err != nil {
+		return err
 	}
-	return fmt.Sprintf(", %d of them in this run", e.records-e.resumedRecords)
+	return e.out.finish()
 }
+
+// counts are the records in the output, and those it held when this run
+// began.
+func (e *exporter) counts() (records, resumed int64) { return e.records, e.resumedRecords }
+
+// pieces counts the pages the records came in.
+func (e *exporter) pieces() string { return plural(int(e.pages), "page") }
+
+// name is the output's name for messages.
+func (e *exporter) name() string { return e.out.name() }
+
+// close closes the output, if open.
+func (e *exporter) close() { e.out.close() }
 
 // exitCode is exitOK, or exitNoMatch with a warning when the export holds
 // no record.
-func (e *exporter) exitCode(stderr io.Writer) int {
-	if e.records > 0 {
+func exitCode(stderr io.Writer, records int64) int {
+	if records > 0 {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "supersim: warning: nothing matched: no usage records in this period for these filters")

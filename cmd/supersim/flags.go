@@ -22,6 +22,8 @@ type queryFlags struct {
 	format                       string
 	demo                         bool
 	baseURL, tokenURL            string
+	wholeBuckets                 bool   // export -checkpoint: the period ends at the last whole bucket
+	schema                       string // export -schema: export or focus
 
 	fs          *flag.FlagSet
 	name, intro string   // the subcommand and its help's first paragraph

@@ -124,6 +124,34 @@ func futureWarning(opts supersim.ListUsageRecordsOptions, now time.Time) string 
 	return fmt.Sprintf("warning: the period reaches past now (%s UTC): %s", now.UTC().Format("2006-01-02 15:04"), what)
 }
 
+// wholeBucket is the bucket a checkpointed export ends on: a UTC day for
+// day buckets, else an hour (the API's finest), and its name.
+func wholeBucket(g supersim.Granularity) (time.Duration, string) {
+	if g == supersim.GranularityDay {
+		return day, "day"
+	}
+	return time.Hour, "hour"
+}
+
+// wholeEnd is where a checkpointed export of opts ends, at now: its
+// EndTime, or the start of the current bucket (UTC) when EndTime is past
+// it. A listing that reaches into the current bucket grows at its head
+// while usage arrives, newest first, so a resumed export going on from a
+// saved page would write some records twice and miss others. A period
+// that starts within the current bucket is a usage error.
+func wholeEnd(opts supersim.ListUsageRecordsOptions, now time.Time) (time.Time, error) {
+	unit, name := wholeBucket(opts.Granularity)
+	current := now.UTC().Truncate(unit)
+	if !opts.EndTime.After(current) {
+		return opts.EndTime, nil
+	}
+	if !opts.StartTime.Before(current) {
+		return current, fmt.Errorf("-start %s is in the current %s, whose usage is still arriving: a checkpointed export reads whole %ss only, up to %s",
+			stamp(opts.StartTime), name, name, stamp(current))
+	}
+	return current, nil
+}
+
 // parseTime reads an RFC 3339 time or a YYYY-MM-DD date (UTC midnight).
 func parseTime(name, value string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339, time.DateOnly} {

@@ -17,14 +17,17 @@ var exportCSVHeader = []string{"account_sid", "sim_sid", "fleet_sid", "network_s
 // pageBuffer collects the encoded records of one page, and where each
 // ends, for the output to write whole records (see output.go).
 type pageBuffer struct {
-	buf  bytes.Buffer
-	ends []int         // the offset in buf after each record
-	csv  *csv.Writer   // for CSV
-	json *json.Encoder // for JSON Lines
+	buf   bytes.Buffer
+	ends  []int                                        // the offset in buf after each record
+	csv   *csv.Writer                                  // for CSV
+	json  *json.Encoder                                // for JSON Lines
+	focus func(supersim.UsageRecord) (focusRow, error) // for -schema focus; nil for the export's own
 }
 
-func newPageBuffer(format string) *pageBuffer {
-	p := &pageBuffer{}
+// newPageBuffer returns a pageBuffer of format, in the export's own
+// columns, or in FOCUS's when focus is not nil.
+func newPageBuffer(format string, focus func(supersim.UsageRecord) (focusRow, error)) *pageBuffer {
+	p := &pageBuffer{focus: focus}
 	if format == "csv" {
 		p.csv = csv.NewWriter(&p.buf)
 	} else {
@@ -41,7 +44,11 @@ func (p *pageBuffer) header() []byte {
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write(exportCSVHeader)
+	if p.focus != nil {
+		w.Write(focusColumns)
+	} else {
+		w.Write(exportCSVHeader)
+	}
 	w.Flush()
 	return b.Bytes()
 }
@@ -73,6 +80,9 @@ func orNull(s string) *string {
 // add encodes one record: a CSV row (an empty cell for null), or one line
 // of JSON in the API's shape.
 func (p *pageBuffer) add(r supersim.UsageRecord) error {
+	if p.focus != nil {
+		return p.addFocus(r)
+	}
 	if p.csv == nil {
 		if err := p.json.Encode(jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
 			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)}); err != nil {
@@ -88,6 +98,54 @@ func (p *pageBuffer) add(r supersim.UsageRecord) error {
 	p.csv.Flush()
 	if err := p.csv.Error(); err != nil {
 		return err
+	}
+	p.ends = append(p.ends, p.buf.Len())
+	return nil
+}
+
+// addFocus encodes one record as a FOCUS row: a CSV row (an empty cell
+// for null), or a JSON object with the columns in order (null for null,
+// FOCUS's amounts and quantities as exact strings, as data_total_billed
+// is; the byte counts of the x_ columns as numbers).
+func (p *pageBuffer) addFocus(r supersim.UsageRecord) error {
+	row, err := p.focus(r)
+	if err != nil {
+		return err
+	}
+	cells := row.cells()
+	if p.csv != nil {
+		line := make([]string, len(cells))
+		for i, c := range cells {
+			if c != nil {
+				line[i] = *c
+			}
+		}
+		p.csv.Write(line)
+		p.csv.Flush()
+		if err := p.csv.Error(); err != nil {
+			return err
+		}
+	} else {
+		p.buf.WriteByte('{')
+		for i, c := range cells {
+			if i > 0 {
+				p.buf.WriteByte(',')
+			}
+			name, _ := json.Marshal(focusColumns[i])
+			p.buf.Write(name)
+			p.buf.WriteByte(':')
+			if c == nil {
+				p.buf.WriteString("null")
+				continue
+			}
+			if focusIntegers[focusColumns[i]] {
+				p.buf.WriteString(*c) // a count of bytes: a JSON number
+				continue
+			}
+			value, _ := json.Marshal(*c)
+			p.buf.Write(value)
+		}
+		p.buf.WriteString("}\n")
 	}
 	p.ends = append(p.ends, p.buf.Len())
 	return nil
