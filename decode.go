@@ -2,6 +2,7 @@ package supersim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -275,8 +276,16 @@ func readObject[T any](r *pageReader, v *T, fields []field[T]) error {
 	if ok, err := r.open('{'); !ok {
 		return err
 	}
+	mark := r.s.names.mark() // of the names skipped (see nameSet)
+	err := readMembers(r, v, fields, mark)
+	r.s.names.drop(mark)
+	return err
+}
+
+// readMembers reads the members of an object that readObject opened, and
+// its end; the names it skips go in the set from mark on.
+func readMembers[T any](r *pageReader, v *T, fields []field[T], mark int) error {
 	var seen uint64 // the fields read
-	skipped := -1   // the mark of the names skipped, once one is (see nameSet)
 	next := 0       // members come in the same order in every record: try the one after the last first
 	for n := 0; ; n++ {
 		if more, err := r.s.more('}', n); !more {
@@ -291,11 +300,7 @@ func readObject[T any](r *pageReader, v *T, fields []field[T]) error {
 			if err := checkCase(fields, name); err != nil {
 				return r.errorf("%w", err)
 			}
-			if skipped < 0 {
-				skipped = r.s.names.mark()
-				defer r.s.names.drop(skipped)
-			}
-			if !r.s.names.add(skipped, name) {
+			if !r.s.names.add(mark, name) {
 				return r.errorf("member %q twice", name)
 			}
 			if err := r.s.skip(); err != nil {
@@ -723,6 +728,14 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
+// plainWord reports whether the 8 bytes of x are all plain (see
+// plainByte): none below 0x20, a quote, a backslash or above 0x7f.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(y uint64) uint64 { return (y - ones) & ^y & highs }
+	return (x-0x20*ones)&^x&highs|hasZero(x^'"'*ones)|hasZero(x^'\\'*ones)|x&highs == 0
+}
+
 // str reads a JSON string, and returns it and its contents: without its
 // quotes if it has only plain bytes, else unquoted and checked (escapes,
 // UTF-8, surrogates) by jsontext.
@@ -731,9 +744,16 @@ func (s *scanner) str() (raw, text []byte, err error) {
 	for {
 		b := s.buf[s.pos:]
 		for k < len(b) {
-			switch c := b[k]; {
-			case plainByte[c]:
+			for k+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[k:])) {
+				k += 8
+			}
+			for k < len(b) && plainByte[b[k]] {
 				k++
+			}
+			if k == len(b) {
+				break
+			}
+			switch c := b[k]; {
 			case c == '"':
 				raw = b[:k+1]
 				if plain {

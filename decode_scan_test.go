@@ -2,9 +2,11 @@ package supersim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -100,5 +102,24 @@ func TestParseSimpleTimeAgreesWithTheStrictParser(t *testing.T) {
 		if assert.Equal(t, wantErr == nil, err == nil, "%s: %v", s, err) && err == nil {
 			assert.Equal(t, want.UTC(), items[0].Period.StartTime, s)
 		}
+	}
+}
+
+func TestPlainWordIsEightPlainBytes(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var w [8]byte
+	for i := range 1 << 20 {
+		for j := range w {
+			w[j] = byte(0x20 + rng.IntN(0x60)) // mostly plain
+		}
+		if i%2 == 0 {
+			w[rng.IntN(8)] = byte(rng.IntN(256)) // and one of any
+		}
+		want := true
+		for _, c := range w {
+			want = want && plainByte[c]
+		}
+		require.Equal(t, want, plainWord(binary.LittleEndian.Uint64(w[:])), "%q", w)
 	}
 }
