@@ -82,7 +82,8 @@ func (st *store) aggregate(q *listQuery) *result {
 	groups, groupRank := st.grouping(q.group)
 	currencies := len(st.currencies.values)
 	size := len(res.buckets) * groups * currencies
-	var dense []int32 // record index + 1 by key, when the keys are few
+	res.records = make([]record, 0, min(len(rows), size, 1<<14)) // hourly by SIM: a record per row
+	var dense []int32                                            // record index + 1 by key, when the keys are few
 	var index map[recordKey]int32
 	if size <= 2*len(rows)+1024 {
 		dense = make([]int32, size)

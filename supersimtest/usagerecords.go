@@ -8,8 +8,8 @@ import (
 
 // What the server keeps of the answers it computed.
 const (
-	maxMemoRecords = 1 << 19  // aggregated records, 32 MiB
-	maxMemoBytes   = 32 << 20 // rendered pages
+	maxMemoRecords = 1 << 17 // aggregated records, 8 MiB (a larger result is kept alone)
+	maxMemoBytes   = 8 << 20 // rendered pages, 20 or more
 )
 
 // listUsageRecords answers GET /v1/UsageRecords: the page of the records
