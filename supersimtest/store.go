@@ -70,17 +70,26 @@ func (t *table) intern(v string) uint32 {
 	if len(t.values) > 0 && v == t.last {
 		return t.lastID
 	}
-	id, ok := t.ids[v]
-	if !ok {
-		if t.ids == nil {
-			t.ids = map[string]uint32{}
-		}
-		id = uint32(len(t.values))
-		t.ids[v] = id
+	id, added := internID(&t.ids, v)
+	if added {
 		t.values = append(t.values, v)
 	}
 	t.last, t.lastID = v, id
 	return id
+}
+
+// internID returns the id of v in ids, giving it the next id (the count of
+// ids) if it has none; added reports that it had none.
+func internID[K comparable](ids *map[K]uint32, v K) (id uint32, added bool) {
+	if id, ok := (*ids)[v]; ok {
+		return id, false
+	}
+	if *ids == nil {
+		*ids = map[K]uint32{}
+	}
+	id = uint32(len(*ids))
+	(*ids)[v] = id
+	return id, true
 }
 
 // finish ranks the values and renders them for the wire, once all are in.
@@ -107,16 +116,11 @@ type pairs struct {
 
 type pair struct{ a, b uint32 }
 
+// intern returns the id of the pair (a, b), adding it if new.
 func (p *pairs) intern(a, b uint32) uint32 {
-	v := pair{a, b}
-	id, ok := p.ids[v]
-	if !ok {
-		if p.ids == nil {
-			p.ids = map[pair]uint32{}
-		}
-		id = uint32(len(p.values))
-		p.ids[v] = id
-		p.values = append(p.values, v)
+	id, added := internID(&p.ids, pair{a, b})
+	if added {
+		p.values = append(p.values, pair{a, b})
 	}
 	return id
 }
@@ -142,20 +146,16 @@ func newStore(samples []Sample) *store {
 	if len(samples) == 0 && samples != nil {
 		st.empty = []Sample{}
 	}
-	hourIDs := map[time.Time]uint32{}
-	amountIDs := map[supersim.Decimal]uint32{}
+	var hourIDs map[time.Time]uint32
+	var amountIDs map[supersim.Decimal]uint32
 	for i := range samples {
 		s := &samples[i]
-		hour, ok := hourIDs[s.Hour]
-		if !ok {
-			hour = uint32(len(st.hours))
-			hourIDs[s.Hour] = hour
+		hour, added := internID(&hourIDs, s.Hour)
+		if added {
 			st.hours = append(st.hours, s.Hour)
 		}
-		amount, ok := amountIDs[s.Billed]
-		if !ok {
-			amount = uint32(len(st.amounts))
-			amountIDs[s.Billed] = amount
+		amount, added := internID(&amountIDs, s.Billed)
+		if added {
 			st.amounts = append(st.amounts, newStoredAmount(s.Billed))
 		}
 		st.rows[i] = row{
