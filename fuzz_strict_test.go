@@ -70,8 +70,9 @@ func readFuzzSeed(tb testing.TB, name string) []byte {
 		tb.Fatal(err)
 	}
 	_, value, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
-	quoted, ok := strings.CutPrefix(value, "[]byte(")
-	if quoted, ok = strings.CutSuffix(quoted, ")"); !ok {
+	quoted, prefixed := strings.CutPrefix(value, "[]byte(")
+	quoted, suffixed := strings.CutSuffix(quoted, ")")
+	if !prefixed || !suffixed {
 		tb.Fatalf("%s: not a []byte seed", name)
 	}
 	s, err := strconv.Unquote(quoted)
