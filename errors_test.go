@@ -158,7 +158,7 @@ func TestNoRetryOnClientErrors(t *testing.T) {
 func TestRetryAfterIsHonoured(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name   string
+		name string
 		// sent is when the first try left: the bubble's clock starts on a
 		// whole second (midnight UTC, 2000-01-01) and nothing waits before
 		// it, so an HTTP date (whole seconds) can say exactly 3 s later.
