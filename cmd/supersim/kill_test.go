@@ -271,9 +271,9 @@ func TestKilledExportNeverEndsInHalfARecord(t *testing.T) {
 	// run makes fewer requests, and may end before its kill point.
 	out, cp := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "out.ckpt")
 	for runs := 1; ; runs++ {
-		require.LessOrEqual(t, runs, 13, "the run without a kill did not complete the export")
+		require.LessOrEqual(t, runs, 9, "the run without a kill did not complete the export")
 		point := killPointIn()
-		if runs > 12 { // enough kills: a run killed at its first request gets nothing done
+		if runs > 8 { // enough kills: a run killed at its first request gets nothing done
 			point = killPoint{}
 		}
 		g.arm(point)
@@ -307,5 +307,5 @@ func TestKilledExportNeverEndsInHalfARecord(t *testing.T) {
 		whole("stdout", stdout.buf.Bytes())
 	}
 	t.Logf("%d kills; a clean run made %d requests", kills, requests)
-	assert.Greater(t, kills, 16, "every run but the checkpointed ones was killed before its end")
+	assert.Greater(t, kills, 16, "every run but the checkpointed ones was killed before its end, and the first of those")
 }
