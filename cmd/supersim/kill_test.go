@@ -79,8 +79,11 @@ func newKillGate(t *testing.T, fake *supersimtest.Server) *killGate {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
 		g.n++
-		n, point, reach, released := g.n, g.point, g.reach, g.released
+		// The run's own channels: a request of a killed run may finish
+		// after the next run is armed, and must not reach its kill point.
+		n, point, once, reached, released := g.n, g.point, g.once, g.reached, g.released
 		g.mu.Unlock()
+		reach := func() { once.Do(func() { close(reached) }) }
 		if point.at > 0 && (n > point.at || n == point.at && !point.afterAnswer) {
 			reach()
 			select { // until the command is gone, or the run over
@@ -109,14 +112,6 @@ func (g *killGate) arm(point killPoint) {
 	defer g.mu.Unlock()
 	g.n, g.point = 0, point
 	g.reached, g.once, g.released = make(chan struct{}), &sync.Once{}, make(chan struct{})
-}
-
-// reach closes reached, once. Called with g.mu not held.
-func (g *killGate) reach() {
-	g.mu.Lock()
-	once, reached := g.once, g.reached
-	g.mu.Unlock()
-	once.Do(func() { close(reached) })
 }
 
 // release lets the held requests of the run go.
