@@ -304,3 +304,28 @@ func TestKilledExportNeverEndsInHalfARecord(t *testing.T) {
 	t.Logf("%d kills; a clean run made %d requests", kills, requests)
 	assert.Greater(t, kills, 16, "every run but the checkpointed ones was killed before its end, and the first of those")
 }
+
+// killedUntilDone runs cmd again and again until it completes, killing
+// the first eight runs at events (the k-th request of run k, or once its
+// answer has gone out, in turn) and none after: every armed run is
+// killed, however fast or slow the machine. check sees each run's exit
+// code (-1 when killed). It returns the kills.
+func killedUntilDone(t *testing.T, g *killGate, cmd func() *exec.Cmd, check func(code int)) int {
+	t.Helper()
+	kills := 0
+	for runs := 1; ; runs++ {
+		require.LessOrEqual(t, runs, 30, "30 runs did not complete the export")
+		point := killPoint{at: (runs + 1) / 2, afterAnswer: runs%2 == 0}
+		if runs > 8 {
+			point = killPoint{}
+		}
+		g.arm(point)
+		code := run(t, cmd(), g.reached, g.release)
+		check(code)
+		if code == exitOK {
+			return kills
+		}
+		require.Equal(t, -1, code, "killed, or done")
+		kills++
+	}
+}
