@@ -83,6 +83,7 @@ func TestTryTimeoutStartsWhenTheTryMayGo(t *testing.T) {
 	f := smallFleet(t, fleetConfig{})
 	opts := hourlyBySim(june1, june1.Add(12*time.Hour), 30, 1) // 12 pages, one at a time, others waiting
 	synctest.Test(t, func(t *testing.T) {
+		clockAfter(opts.EndTime)
 		// A try takes 150 ms on the wire, within the 250 ms timeout; one
 		// queued behind others waits 150 ms for each.
 		w := &wire{latency: 150 * time.Millisecond}

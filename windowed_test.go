@@ -248,6 +248,7 @@ func TestWindowedBackoffHoldsNoSlot(t *testing.T) {
 	}})
 	opts := hourlyBySim(june1, end, 500, 1)
 	synctest.Test(t, func(t *testing.T) { // the backoff on the bubble's clock
+		clockAfter(opts.EndTime)
 		client := f.client(t, inBubble(nil), supersim.WithRetryWait(300*time.Millisecond, 300*time.Millisecond))
 		got, err := collect(context.Background(), client, opts)
 		require.NoError(t, err)
