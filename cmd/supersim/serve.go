@@ -48,7 +48,7 @@ const (
 // usage text where the shared one does not fit.
 var serveFlagNames = map[string]string{
 	"sim": "", "fleet": "", "network": "", "country": "", "demo": "", "base-url": "", "token-url": "",
-	"concurrency": fmt.Sprintf("requests at once of the data-limit watch, 1 to %d (0: its default, 8)", supersim.MaxConcurrency),
+	"concurrency": fmt.Sprintf("requests at once of the data-limit watch, 1 to %d, or 0 for the SDK's default of 8", supersim.MaxConcurrency),
 }
 
 // newServeFlags returns the flags of "supersim serve": the shared filter,
