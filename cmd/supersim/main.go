@@ -55,6 +55,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.usage(ctx, args[1:])
 	case "export":
 		return a.export(ctx, args[1:])
+	case "serve":
+		return a.serve(ctx, args[1:])
 	case "version", "-version", "--version":
 		fmt.Fprintln(a.stdout, versionLine())
 		return exitOK
@@ -75,6 +77,7 @@ or KORE.
 Commands:
   usage     a usage report per group, with totals: table, CSV or JSON
   export    every record of a query as CSV or JSON Lines, resumable
+  serve     Prometheus metrics of usage and data limits, on /metrics
   version   the version of this command (also: supersim -version)
 
 Try it without an account:
