@@ -47,6 +47,32 @@ type PeriodCache interface {
 	StorePeriod(p BillingPeriod)
 }
 
+// PeriodsInMemory is a [PeriodCache] in memory, safe for concurrent use:
+// for a process that watches again and again, such as a metrics exporter.
+// Its zero value is ready to use.
+type PeriodsInMemory struct {
+	mu      sync.Mutex
+	periods map[string]BillingPeriod // by SIM SID
+}
+
+// Period returns the period stored for the SIM.
+func (m *PeriodsInMemory) Period(sim string) (BillingPeriod, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.periods[sim]
+	return p, ok
+}
+
+// StorePeriod keeps p as its SIM's period.
+func (m *PeriodsInMemory) StorePeriod(p BillingPeriod) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.periods == nil {
+		m.periods = map[string]BillingPeriod{}
+	}
+	m.periods[p.SimSID] = p
+}
+
 // DataLimitsOptions selects the SIMs of a data-limit watch; the zero value
 // watches every SIM of the account.
 type DataLimitsOptions struct {

@@ -2,7 +2,6 @@ package supersim_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,28 +11,6 @@ import (
 	"github.com/supersimkit/supersim"
 	"github.com/supersimkit/supersim/supersimtest"
 )
-
-// memoryPeriods is a PeriodCache in memory.
-type memoryPeriods struct {
-	mu      sync.Mutex
-	periods map[string]supersim.BillingPeriod
-}
-
-func (m *memoryPeriods) Period(sim string) (supersim.BillingPeriod, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.periods[sim]
-	return p, ok
-}
-
-func (m *memoryPeriods) StorePeriod(p supersim.BillingPeriod) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.periods == nil {
-		m.periods = map[string]supersim.BillingPeriod{}
-	}
-	m.periods[p.SimSID] = p
-}
 
 // expectedUse computes used bytes per SIM straight from the fake's
 // account, by the definition: hourly samples from the current period's
@@ -68,7 +45,7 @@ func TestDataLimitsMatchTheDefinitionAndCostWhatTheySay(t *testing.T) {
 		limits[f.SID] = f
 	}
 
-	cache := &memoryPeriods{}
+	cache := &supersim.PeriodsInMemory{}
 	rows, err := client.DataLimits(context.Background(), &supersim.DataLimitsOptions{Periods: cache, Now: now})
 	require.NoError(t, err)
 	require.Len(t, rows, len(account.Sims))

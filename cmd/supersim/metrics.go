@@ -57,7 +57,7 @@ type promExporter struct {
 	client      *supersim.Client
 	filter      supersim.ListUsageRecordsOptions // Sim, Fleet, Network, IsoCountry and PageSize
 	concurrency int                              // the watch's; 0 for its default
-	periods     *memoryPeriods
+	periods     *supersim.PeriodsInMemory
 	now         func() time.Time
 
 	refreshing sync.Mutex // held by a refresh: never two at once
@@ -73,7 +73,7 @@ type promExporter struct {
 // newPromExporter returns an exporter of client's data selected by filter
 // (its Sim, Fleet, Network, IsoCountry and PageSize), on the clock now.
 func newPromExporter(client *supersim.Client, filter supersim.ListUsageRecordsOptions, concurrency int, now func() time.Time) *promExporter {
-	return &promExporter{client: client, filter: filter, concurrency: concurrency, periods: newMemoryPeriods(), now: now}
+	return &promExporter{client: client, filter: filter, concurrency: concurrency, periods: &supersim.PeriodsInMemory{}, now: now}
 }
 
 // refresh computes a new snapshot and, if it succeeds, serves it from then
@@ -375,31 +375,4 @@ func (e *promExporter) Collect(ch chan<- prometheus.Metric) {
 		gauge(descTopRatio, r.Percent/100, r.SimSID, r.SimName, r.FleetSID, r.FleetName)
 		gauge(descTopBytes, float64(r.UsedBytes), r.SimSID, r.SimName, r.FleetSID, r.FleetName)
 	}
-}
-
-// memoryPeriods is a supersim.PeriodCache in memory, kept across
-// refreshes: after the first, a refresh asks for the billing periods only
-// of the SIMs whose period ended.
-type memoryPeriods struct {
-	mu      sync.Mutex
-	periods map[string]supersim.BillingPeriod // by SIM SID
-}
-
-func newMemoryPeriods() *memoryPeriods {
-	return &memoryPeriods{periods: map[string]supersim.BillingPeriod{}}
-}
-
-// Period returns the period stored for the SIM.
-func (m *memoryPeriods) Period(sim string) (supersim.BillingPeriod, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.periods[sim]
-	return p, ok
-}
-
-// StorePeriod keeps p as its SIM's period.
-func (m *memoryPeriods) StorePeriod(p supersim.BillingPeriod) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.periods[p.SimSID] = p
 }

@@ -319,7 +319,7 @@ func TestServeRefreshCostsTheWarmWatch(t *testing.T) {
 	watchSrv := newFake(t)
 	watchClient, err := watchSrv.Client()
 	require.NoError(t, err)
-	cache := newMemoryPeriods()
+	cache := &supersim.PeriodsInMemory{}
 	opts := &supersim.DataLimitsOptions{Periods: cache, Now: fixedNow}
 	_, err = watchClient.DataLimits(context.Background(), opts)
 	require.NoError(t, err)
