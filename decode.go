@@ -36,8 +36,9 @@ import (
 //     "ſim_sid") is refused, where encoding/json reads it into that field.
 //
 // Twilio sends none of these. Every string handed out is a copy that shares
-// memory with no page: new strings are copied end to end into blocks of
-// stringBlock bytes (so a record kept holds at most 2 KiB, not its page),
+// memory with no page: new strings are copied end to end into blocks of at
+// most stringBlock bytes (so a record kept holds at most 2 KiB, not its
+// page; from a page of one record, 256 bytes),
 // and a string equal to one of the previous record's (the account SID, the
 // currency) is shared with it.
 
@@ -152,14 +153,20 @@ var pageMetaFields = []field[PageMeta]{
 type pageReader struct {
 	s scanner
 
-	block strings.Builder // the current block of copied strings; its unused end is written next
-	prev  []string        // the strings of the previous record, shared when repeated
-	cur   []string        // the strings of this record
+	block     strings.Builder // the current block of copied strings; its unused end is written next
+	blockSize int             // the size of the current block: they grow from minStringBlock to stringBlock
+	prev      []string        // the strings of the previous record, shared when repeated
+	cur       []string        // the strings of this record
 }
 
 // stringBlock is the size of a block of copied strings: about 50 records'
-// new strings in one allocation.
-const stringBlock = 2 << 10
+// new strings in one allocation. A page's first block is minStringBlock,
+// and each next one twice the last, so that a record kept from a page of
+// one (a billing period, a SIM fetched alone) holds a small block.
+const (
+	stringBlock    = 2 << 10
+	minStringBlock = 256
+)
 
 func newPageReader(body io.Reader) *pageReader {
 	r := &pageReader{}
@@ -422,8 +429,9 @@ func (r *pageReader) keep(b []byte) string {
 		s = string(b) // alone, not to waste most of a block
 	default:
 		if r.block.Cap()-r.block.Len() < len(b) {
+			r.blockSize = max(min(2*r.blockSize, stringBlock), minStringBlock, len(b))
 			r.block = strings.Builder{} // the strings of the full block keep it
-			r.block.Grow(stringBlock)
+			r.block.Grow(r.blockSize)
 		}
 		start := r.block.Len()
 		r.block.Write(b) // within its capacity: what the strings handed out hold does not move or change
