@@ -55,6 +55,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.usage(ctx, args[1:])
 	case "export":
 		return a.export(ctx, args[1:])
+	case "limits":
+		return a.limits(ctx, args[1:])
 	case "version", "-version", "--version":
 		fmt.Fprintln(a.stdout, versionLine())
 		return exitOK
@@ -75,6 +77,7 @@ or KORE.
 Commands:
   usage     a usage report per group, with totals: table, CSV or JSON
   export    every record of a query as CSV or JSON Lines, resumable
+  limits    each SIM's data against its fleet's limit; exit 4 at -threshold
   version   the version of this command (also: supersim -version)
 
 Try it without an account:
