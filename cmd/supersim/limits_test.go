@@ -222,18 +222,6 @@ func limitsRun(t *testing.T, srv *supersimtest.Server, env []string, dir string)
 	return r, periods
 }
 
-// cacheFiles lists the files in dir.
-func cacheFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 // withPeriod counts the demo SIMs that have billing periods: every one
 // but the new ones.
 func withPeriod(srv *supersimtest.Server) int {
@@ -271,7 +259,7 @@ func TestLimitsCacheSavesTheBillingPeriodRequests(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "made", "by", "the", "run")
 	first, periods := limitsRun(t, srv, twilioEnv(), dir)
 	assert.Equal(t, withPeriod(srv), periods, "one request per SIM that has periods")
-	files := cacheFiles(t, dir)
+	files := files(t, dir)
 	require.Len(t, files, 1, "one file, no temporary files left")
 	path := filepath.Join(dir, files[0])
 	info, err := os.Stat(path)
@@ -297,14 +285,24 @@ func TestLimitsCacheSavesTheBillingPeriodRequests(t *testing.T) {
 	assert.NoFileExists(t, stale)
 }
 
+// cachedRun runs "supersim limits" once against a new fake API with a new
+// cache, and returns the fake, the result, and the cache file's path and
+// content.
+func cachedRun(t *testing.T) (srv *supersimtest.Server, want result, path string, content []byte) {
+	t.Helper()
+	srv = newFake(t)
+	dir := t.TempDir()
+	want, _ = limitsRun(t, srv, twilioEnv(), dir)
+	path = filepath.Join(dir, files(t, dir)[0])
+	content, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return srv, want, path, content
+}
+
 func TestLimitsCorruptCacheIsIgnoredAndRebuilt(t *testing.T) {
 	t.Parallel()
-	srv := newFake(t)
-	dir := t.TempDir()
-	want, _ := limitsRun(t, srv, twilioEnv(), dir)
-	path := filepath.Join(dir, cacheFiles(t, dir)[0])
-	good, err := os.ReadFile(path)
-	require.NoError(t, err)
+	srv, want, path, good := cachedRun(t)
+	dir := filepath.Dir(path)
 
 	for name, content := range map[string]string{
 		"not JSON":     "garbage\x00",
@@ -329,7 +327,7 @@ func TestLimitsForeignCacheIsIgnoredAndRebuilt(t *testing.T) {
 	srv := newFake(t)
 	dir := t.TempDir()
 	want, _ := limitsRun(t, srv, twilioEnv(), dir)
-	mine := filepath.Join(dir, cacheFiles(t, dir)[0])
+	mine := filepath.Join(dir, files(t, dir)[0])
 
 	// The same account through an API key is another identity: another
 	// file. Give it this account's file, as a copy would.
@@ -349,7 +347,7 @@ func TestLimitsForeignCacheIsIgnoredAndRebuilt(t *testing.T) {
 	other := newFake(t)
 	_, periods = limitsRun(t, other, twilioEnv(), dir)
 	assert.Equal(t, withPeriod(other), periods)
-	assert.Len(t, cacheFiles(t, dir), 2)
+	assert.Len(t, files(t, dir), 2)
 }
 
 // TestLimitsStaleCacheIsNeverAWrongAnswer puts periods in the cache that
@@ -357,12 +355,8 @@ func TestLimitsForeignCacheIsIgnoredAndRebuilt(t *testing.T) {
 // without a cache, and the answer is the same.
 func TestLimitsStaleCacheIsNeverAWrongAnswer(t *testing.T) {
 	t.Parallel()
-	srv := newFake(t)
-	dir := t.TempDir()
-	want, _ := limitsRun(t, srv, twilioEnv(), dir)
-	path := filepath.Join(dir, cacheFiles(t, dir)[0])
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
+	srv, want, path, data := cachedRun(t)
+	dir := filepath.Dir(path)
 	var file periodCacheFile
 	require.NoError(t, json.Unmarshal(data, &file))
 	require.Len(t, file.Periods, withPeriod(srv)-withoutCurrent(srv))
