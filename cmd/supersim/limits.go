@@ -113,6 +113,11 @@ func (a *app) limits(ctx context.Context, args []string) int {
 		opts.Periods = cache
 	}
 	rows, err := client.DataLimits(ctx, opts)
+	if cache != nil { // the periods read so far, even from a run that failed: each holds now
+		if err := cache.save(); err != nil {
+			fmt.Fprintf(a.stderr, "supersim: warning: saving the billing-period cache: %v\n", err)
+		}
+	}
 	var invalid *supersim.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -122,12 +127,6 @@ func (a *app) limits(ctx context.Context, args []string) int {
 	case err != nil:
 		return fail(ctx, a.stderr, err, creds)
 	}
-	if cache != nil {
-		if err := cache.save(); err != nil {
-			fmt.Fprintf(a.stderr, "supersim: warning: saving the billing-period cache: %v\n", err)
-		}
-	}
-
 	if err := writeLimits(a.stdout, l.format, limitsReport{Rows: rows, Source: creds.provider, Threshold: threshold, Now: now}); err != nil {
 		fmt.Fprintf(a.stderr, "supersim: writing the report: %v\n", err)
 		return exitAPIError

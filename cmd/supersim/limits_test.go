@@ -205,6 +205,29 @@ func TestLimitsAPIFailurePrintsNothing(t *testing.T) {
 	assert.NotContains(t, r.stderr, supersimtest.AuthToken)
 }
 
+// TestLimitsAPIFailureKeepsThePeriodsRead: a run that fails after some
+// billing periods were read keeps them, for the next run.
+func TestLimitsAPIFailureKeepsThePeriodsRead(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	dir := t.TempDir()
+	srv.InjectFaults(12, supersimtest.FaultNone()) // Fleets, Sims, and 10 SIMs' billing periods
+	srv.InjectFaults(1, supersimtest.FaultStatus(http.StatusForbidden, 20003, ""))
+	r := runCmd(t, twilioEnv(), "limits", "-base-url", srv.URL, "-cache", dir)
+	require.Equal(t, exitAPIError, r.code, r.stderr)
+	assert.Empty(t, r.stdout)
+	names := files(t, dir)
+	require.Len(t, names, 1)
+	data, err := os.ReadFile(filepath.Join(dir, names[0]))
+	require.NoError(t, err)
+	var file periodCacheFile
+	require.NoError(t, json.Unmarshal(data, &file))
+	assert.NotEmpty(t, file.Periods, "the periods read before the failure")
+
+	_, periods := limitsRun(t, srv, twilioEnv(), dir)
+	assert.Equal(t, withPeriod(srv)-len(file.Periods), periods, "the next run reads only the others")
+}
+
 // limitsRun runs "supersim limits -format json" against srv with the
 // cache in dir, and returns its result and the billing-period requests
 // it made.
