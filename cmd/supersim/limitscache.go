@@ -117,8 +117,11 @@ func (c *periodCache) Period(simSID string) (supersim.BillingPeriod, bool) {
 	return p, ok
 }
 
-// StorePeriod keeps p as its SIM's period.
+// StorePeriod keeps p as its SIM's period, with strings of its own: the
+// SDK's decoder may put a page's strings in shared blocks, which a kept
+// period would otherwise hold on to for the whole run.
 func (c *periodCache) StorePeriod(p supersim.BillingPeriod) {
+	p.SID, p.AccountSID, p.SimSID, p.PeriodType = strings.Clone(p.SID), strings.Clone(p.AccountSID), strings.Clone(p.SimSID), strings.Clone(p.PeriodType)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.periods[p.SimSID]; ok && old == p {
