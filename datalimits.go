@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -84,8 +85,9 @@ type DataLimitsOptions struct {
 	// those fetched.
 	Periods PeriodCache
 	// Concurrency is how many SIMs' billing periods are fetched at once,
-	// and the Concurrency of each usage walk: 1 to MaxConcurrency, or 0
-	// for 8. The Client's adaptive limit applies beneath it.
+	// and the Concurrency of each usage walk (one walk at a time): 1 to
+	// MaxConcurrency, or 0 for 8. The Client's adaptive limit applies
+	// beneath it.
 	Concurrency int
 	// Now is the time to watch at; zero for time.Now().
 	Now time.Time
@@ -252,7 +254,9 @@ func (c *Client) currentPeriod(ctx context.Context, o DataLimitsOptions, row *Si
 }
 
 // usedInPeriods sets each row's UsedBytes from usage grouped by SIM, fleet
-// by fleet, all fleets at once.
+// by fleet: one fleet's walks at a time, each o.Concurrency requests at
+// once, so that the requests in flight and the pages held stay those of
+// one walk however many fleets there are.
 func (c *Client) usedInPeriods(ctx context.Context, o DataLimitsOptions, rows []SimDataLimit) error {
 	byFleet := map[string]map[string]*SimDataLimit{}
 	for i := range rows {
@@ -265,15 +269,12 @@ func (c *Client) usedInPeriods(ctx context.Context, o DataLimitsOptions, rows []
 		}
 		byFleet[r.FleetSID][r.SimSID] = r
 	}
-	errs := make(chan error, len(byFleet))
-	for fleet, sims := range byFleet {
-		go func() { errs <- c.usedInFleet(ctx, o, fleet, sims) }()
+	for _, fleet := range slices.Sorted(maps.Keys(byFleet)) {
+		if err := c.usedInFleet(ctx, o, fleet, byFleet[fleet]); err != nil {
+			return err
+		}
 	}
-	var err error
-	for range byFleet {
-		err = cmp.Or(err, <-errs)
-	}
-	return err
+	return nil
 }
 
 // usedInFleet sums the fleet's usage into its SIMs' rows: day buckets after

@@ -105,3 +105,26 @@ func TestDataLimitsMatchTheDefinitionAndCostWhatTheySay(t *testing.T) {
 	var v *supersim.ValidationError
 	require.ErrorAs(t, err, &v)
 }
+
+// TestDataLimitsKeepToConcurrency checks that the watch never has more
+// than Concurrency requests in flight, however many fleets it walks: the
+// fleets' usage walks run one after another (all at once, each at
+// Concurrency, they held fleets × Concurrency requests and pages).
+func TestDataLimitsKeepToConcurrency(t *testing.T) {
+	t.Parallel()
+	srv := supersimtest.NewServer()
+	defer srv.Close()
+	srv.SetLatency(5 * time.Millisecond) // requests overlap
+	client, err := srv.Client()
+	require.NoError(t, err)
+	rows, err := client.DataLimits(context.Background(), &supersim.DataLimitsOptions{Concurrency: 2})
+	require.NoError(t, err)
+	fleets := map[string]bool{}
+	for _, r := range rows {
+		if !r.PeriodStart.IsZero() && r.FleetSID != "" {
+			fleets[r.FleetSID] = true
+		}
+	}
+	require.Greater(t, len(fleets), 2, "several fleets' usage to walk")
+	assert.LessOrEqual(t, srv.Stats().PeakInFlight, 2)
+}

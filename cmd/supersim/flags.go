@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ type queryFlags struct {
 	fs          *flag.FlagSet
 	name, intro string   // the subcommand and its help's first paragraph
 	formats     []string // its output formats, the default first
+	exitCodes   string   // its help's exit-code section; "" for exitCodesHelp
 }
 
 // defaultConcurrency is how many windows a long hourly or daily query
@@ -67,7 +69,7 @@ func (q *queryFlags) printHelp(w io.Writer) {
 	q.fs.SetOutput(w)
 	q.fs.PrintDefaults()
 	q.fs.SetOutput(io.Discard)
-	fmt.Fprintf(w, "\n%s\n%s", credentialsHelp, exitCodesHelp)
+	fmt.Fprintf(w, "\n%s\n%s", credentialsHelp, cmp.Or(q.exitCodes, exitCodesHelp))
 }
 
 // parse reads args, which must hold flags only, and checks the format.

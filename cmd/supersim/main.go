@@ -57,6 +57,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.export(ctx, args[1:])
 	case "serve":
 		return a.serve(ctx, args[1:])
+	case "limits":
+		return a.limits(ctx, args[1:])
 	case "version", "-version", "--version":
 		fmt.Fprintln(a.stdout, versionLine())
 		return exitOK
@@ -78,6 +80,7 @@ Commands:
   usage     a usage report per group, with totals: table, CSV or JSON
   export    every record of a query as CSV or JSON Lines, resumable
   serve     Prometheus metrics of usage and data limits, on /metrics
+  limits    each SIM's data against its fleet's limit; exit 4 at -threshold
   version   the version of this command (also: supersim -version)
 
 Try it without an account:
