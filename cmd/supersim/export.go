@@ -65,12 +65,17 @@ func (a *app) export(ctx context.Context, args []string) int {
 	outPath := q.fs.String("o", "", "write to `FILE` (as FILE.partial until complete) instead of stdout;\nfor -format parquet, the directory of its files")
 	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page (every part file for\nParquet) and resume from it (needs -o)")
 	q.fs.StringVar(&q.schema, "schema", "export", "columns: export (the API's fields) or focus (FinOps FOCUS 1.2)")
+	withNames := q.fs.Bool("names", false, "add sim_name (unique name, else ICCID) and fleet_name (unique\nname) columns, from the Sims and Fleets lists")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
 	if q.schema != "export" && q.schema != "focus" {
 		return a.usageError(q, fmt.Errorf("-schema %q: want export or focus", q.schema))
 	}
+	if *withNames && q.schema == "focus" {
+		return a.usageError(q, errors.New("-names goes with -schema export: FOCUS has columns of its own"))
+	}
+	q.names = *withNames
 	checkFlags := checkOutputFlags
 	if q.format == "parquet" {
 		checkFlags = checkParquetFlags
@@ -92,11 +97,20 @@ func (a *app) export(ctx context.Context, args []string) int {
 	if q.schema == "focus" {
 		focus = newFocusRow(client.Provider())
 	}
+	var names *recordNames
+	if q.names {
+		namesCtx, stopNames := context.WithCancel(ctx)
+		names = startRecordNames(namesCtx, client, opts.Fleet) // while the first pages are read
+		defer func() {
+			stopNames()
+			names.wait()
+		}()
+	}
 	var e exportSink
 	if q.format == "parquet" {
-		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
+		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus, names)
 	} else {
-		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
+		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus, names)
 	}
 	if err != nil {
 		return a.setupFailed(q, err)
@@ -112,6 +126,12 @@ func (a *app) export(ctx context.Context, args []string) int {
 	defer it.Stop()
 	err = e.drain(it, progress)
 	progress.finish()
+	var namesFailed *namesError
+	if errors.As(err, &namesFailed) { // an API failure, not a failed write
+		code := fail(ctx, a.stderr, namesFailed, creds)
+		e.abandon(a.stderr)
+		return code
+	}
 	if err != nil {
 		return e.writeFailed(a.stderr, err)
 	}
@@ -211,11 +231,12 @@ type exporter struct {
 // with a new one) it starts the output afresh; with a checkpoint that
 // exists, it checks that it is for the same export, cuts the output back
 // to its whole part and sets opts to go on from there. focus makes FOCUS
-// rows for -schema focus (nil otherwise). Its errors are outputErrors or
+// rows for -schema focus (nil otherwise); names names SIMs and fleets for
+// -names (nil otherwise). Its errors are outputErrors or
 // usage errors; it leaves no output file behind on either.
 func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time,
-	focus func(supersim.UsageRecord) (focusRow, error)) (*exporter, error) {
-	e := &exporter{page: newPageBuffer(q.format, focus), cpPath: cpPath}
+	focus func(supersim.UsageRecord) (focusRow, error), names *recordNames) (*exporter, error) {
+	e := &exporter{page: newPageBuffer(q.format, focus, names), cpPath: cpPath}
 	if cpPath != "" {
 		cp, resumed, err := a.openCheckpoint(q, opts, provider, outPath, cpPath, now)
 		if err != nil {
@@ -345,6 +366,9 @@ func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider,
 	}
 	if q.schema == "focus" { // absent for the export's own columns, as in checkpoints made before -schema
 		query["schema"] = q.schema
+	}
+	if q.names { // absent without, as in checkpoints made before -names
+		query["names"] = "true"
 	}
 	return query
 }

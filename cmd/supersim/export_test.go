@@ -98,7 +98,7 @@ func TestExportCheckpointResumesAfterAnAPIFailure(t *testing.T) {
 			require.Equal(t, exitOK, clean.code, clean.stderr)
 			want, err := os.ReadFile(cleanOut)
 			require.NoError(t, err)
-			header := len(newPageBuffer(format, nil).header())
+			header := len(newPageBuffer(format, nil, nil).header())
 			require.Equal(t, 300, strings.Count(string(want[header:]), "\n"))
 
 			// Page 3 fails: pages 1 and 2 are in the output, and the checkpoint says so.
@@ -278,7 +278,7 @@ func TestExportCheckpointResumesAWindowedExport(t *testing.T) {
 			g.set(0, 0)
 			resumed := runCmd(t, twilioEnv(), args("-o", out, "-checkpoint", cp, "-concurrency", "5")...)
 			require.Equal(t, exitOK, resumed.code, resumed.stderr)
-			records := strings.Count(plain.stdout, "\n") - strings.Count(string(newPageBuffer(format, nil).header()), "\n")
+			records := strings.Count(plain.stdout, "\n") - strings.Count(string(newPageBuffer(format, nil, nil).header()), "\n")
 			assert.Contains(t, resumed.stderr, fmt.Sprintf("exported %d records", records))
 			assert.Contains(t, resumed.stderr, fmt.Sprintf(", %d of them in this run", records-int(saved.Records)))
 			got, err := os.ReadFile(out)

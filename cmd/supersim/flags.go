@@ -24,6 +24,7 @@ type queryFlags struct {
 	baseURL, tokenURL            string
 	wholeBuckets                 bool   // export -checkpoint: the period ends at the last whole bucket
 	schema                       string // export -schema: export or focus
+	names                        bool   // export -names: sim_name and fleet_name columns
 
 	fs          *flag.FlagSet
 	name, intro string   // the subcommand and its help's first paragraph

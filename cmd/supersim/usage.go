@@ -23,7 +23,8 @@ var usageFormats = []string{"table", "csv", "json"}
 func (a *app) usage(ctx context.Context, args []string) int {
 	q := newQueryFlags("usage", usageIntro, usageFormats)
 	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others (0 for all)")
-	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table (wider than 80 columns)")
+	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table, names beside them (wider than 80\ncolumns)")
+	withNames := q.fs.Bool("names", true, "name the SIMs, fleets or networks grouped by (-names=false: SIDs\nonly, without reading the Sims, Fleets or Networks list)")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
@@ -43,6 +44,15 @@ func (a *app) usage(ctx context.Context, args []string) int {
 
 	rep := newReport(header{Provider: creds.provider, Start: opts.StartTime, End: opts.EndTime,
 		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity, Now: a.now().UTC()})
+	namesCtx, stopNames := context.WithCancel(ctx)
+	var names *nameWalk
+	if *withNames {
+		names = walkGroupNames(namesCtx, client, opts) // while the usage walk runs
+	}
+	defer func() {
+		stopNames()
+		names.wait()
+	}()
 	progress := newProgress(a.stderr, isTerminal(a.stderr))
 	it := client.ListUsageRecords(ctx, &opts)
 	defer it.Stop()
@@ -54,7 +64,17 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	if err := it.Err(); err != nil {
 		return fail(ctx, a.stderr, err, creds)
 	}
-	if err := writeReport(a.stdout, q.format, rep.summarize(*top), *fullSIDs); err != nil {
+	s := rep.summarize(*top)
+	byID, err := names.wait()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return fail(ctx, a.stderr, err, creds)
+	case err != nil:
+		fmt.Fprintln(a.stderr, namesWarning(err))
+	default:
+		s.name(byID)
+	}
+	if err := writeReport(a.stdout, q.format, s, *fullSIDs); err != nil {
 		fmt.Fprintf(a.stderr, "supersim: writing the report: %v\n", err)
 		return exitAPIError
 	}
