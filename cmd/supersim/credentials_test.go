@@ -91,10 +91,12 @@ func TestKORECredentials(t *testing.T) {
 	assert.Contains(t, r.stderr, "reading KORE, credentials from KORE_CLIENT_ID and KORE_CLIENT_SECRET at "+srv.URL)
 	assert.Contains(t, r.stdout, `"provider": "KORE"`)
 	assert.NotContains(t, r.stderr, supersimtest.ClientSecret)
-	reqs := srv.Requests()
+	reqs := requestsTo(srv)["/v1/UsageRecords"]
 	require.NotEmpty(t, reqs)
-	assert.Equal(t, supersimtest.AuthBearer, reqs[0].Auth)
-	assert.Equal(t, "249", reqs[0].Query.Get("PageSize"), "KORE's largest page by default")
+	assert.Equal(t, "249", reqs[0].Get("PageSize"), "KORE's largest page by default")
+	for _, req := range srv.Requests() {
+		assert.Equal(t, supersimtest.AuthBearer, req.Auth, req.Path)
+	}
 
 	r = runCmd(t, env, "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL(), "-page-size", "250")
 	assert.Equal(t, exitUsage, r.code)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/apirules"
 )
 
 // queryFlags are the flags that usage and export share: what to read, and
@@ -49,7 +50,7 @@ func newQueryFlags(name, intro string, formats []string) *queryFlags {
 	fs.StringVar(&q.country, "country", "", "only this country: ISO 3166-1 alpha-2 code (FR)")
 	fs.StringVar(&q.group, "group", "", "group by `dimension`: sim, fleet, network or isoCountry")
 	fs.StringVar(&q.granularity, "granularity", "all", "time buckets: hour, day or all")
-	fs.StringVar(&q.start, "start", "", "inclusive start, UTC: YYYY-MM-DD or RFC 3339, at most 18 months back (default one month before -end)")
+	fs.StringVar(&q.start, "start", "", "inclusive start, UTC: YYYY-MM-DD or RFC 3339, at most 546 days\n(18 months, the shortest) before today (default one month before -end)")
 	fs.StringVar(&q.end, "end", "", "exclusive end, UTC: YYYY-MM-DD or RFC 3339, at the latest the end of today (default the start of today, UTC)")
 	fs.IntVar(&q.pageSize, "page-size", 0, "records per page (default the provider's largest: 1000 on Twilio, 249 on KORE)")
 	fs.IntVar(&q.concurrency, "concurrency", defaultConcurrency,
@@ -118,10 +119,7 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 	if !q.isSet("concurrency") && !windowed(opts) {
 		opts.Concurrency = 0 // the default applies where windows do; an explicit -concurrency goes to the SDK as given
 	}
-	if err := opts.Validate(); err != nil {
-		return opts, flagErrors(err)
-	}
-	if !windowed(opts) || opts.Concurrency == 0 {
+	if !windowed(opts) || opts.Concurrency == 0 { // before the SDK's own check, to word it with flags and say why
 		why := "-granularity hour or day from a bucket boundary is read in windows of one request each"
 		if opts.Concurrency == 0 && windowed(opts) {
 			why = "-concurrency 0 reads it in one sequence; leave it out, or set 1 or more, to read it in windows"
@@ -130,6 +128,9 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 			return opts, err
 		}
 	}
+	if err := opts.Validate(); err != nil {
+		return opts, flagErrors(err)
+	}
 	return opts, nil
 }
 
@@ -137,13 +138,8 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 // windows: hour or day buckets from a bucket boundary (a UTC hour; a UTC
 // midnight for day).
 func windowed(opts supersim.ListUsageRecordsOptions) bool {
-	switch opts.Granularity {
-	case supersim.GranularityHour:
-		return opts.StartTime.Equal(opts.StartTime.Truncate(time.Hour))
-	case supersim.GranularityDay:
-		return opts.StartTime.Equal(opts.StartTime.Truncate(day))
-	}
-	return false
+	unit, _ := apirules.Boundary(string(opts.Granularity))
+	return unit != 0 && apirules.OnBoundary(opts.StartTime, unit)
 }
 
 // flagNames maps the SDK's wire names of options to the flags that set them.
