@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -24,11 +23,7 @@ import (
 // passes the others on.
 func refusing(t *testing.T, fake *supersimtest.Server, path string) string {
 	t.Helper()
-	target, err := url.Parse(fake.URL)
-	require.NoError(t, err)
-	transport := &http.Transport{}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = transport
+	proxy := reverseProxy(t, fake)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != path {
 			proxy.ServeHTTP(w, r)
@@ -38,10 +33,7 @@ func refusing(t *testing.T, fake *supersimtest.Server, path string) string {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte(`{"code": 20403, "message": "Forbidden", "more_info": "https://www.twilio.com/docs/errors/20403", "status": 403}`))
 	}))
-	t.Cleanup(func() {
-		srv.Close()
-		transport.CloseIdleConnections()
-	})
+	t.Cleanup(srv.Close)
 	return srv.URL
 }
 

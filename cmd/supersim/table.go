@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/supersimkit/supersim"
 )
 
 // tableWidth is the width the table fits in (with short SIDs).
@@ -29,7 +31,11 @@ func writeTable(w io.Writer, s summary, fullSIDs bool) error {
 	}
 	labels, named := groupLabels(s.Groups, sids)
 	title := "GROUP"
-	if s.Group != "" {
+	switch s.Group {
+	case "":
+	case supersim.GroupIsoCountry:
+		title = "COUNTRY"
+	default:
 		title = strings.ToUpper(string(s.Group))
 	}
 	head := []string{title}

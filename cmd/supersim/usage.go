@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/supersimkit/supersim"
 )
 
 // usageIntro is the first paragraph of "supersim usage -help".
@@ -13,7 +15,13 @@ const usageIntro = `Prints a usage report: upload, download, total bytes and the
 billed, per group (-group), with others and a total, and per hour or day for
 -granularity hour or day (a chart in the table). The header says where the
 data comes from, the period (UTC) and the filters. Table, CSV and JSON hold
-the same content; CSV and JSON always print SIDs whole.
+the same content; CSV and JSON always print SIDs whole. Groups by SIM,
+fleet or network are named (the SIM's unique name or ICCID, the fleet's
+unique name, the network's friendly name) from one walk of that list.
+
+A whole period (-granularity all) longer than one request may read (31
+days with -group sim, 546 days else) is read in day buckets (hour buckets
+when -start or -end is off a midnight), in windows, and summed.
 `
 
 // usageFormats are the report's formats, the default first.
@@ -22,7 +30,7 @@ var usageFormats = []string{"table", "csv", "json"}
 // usage runs "supersim usage".
 func (a *app) usage(ctx context.Context, args []string) int {
 	q := newQueryFlags("usage", usageIntro, usageFormats)
-	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others (0 for all)")
+	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others\n(0 for all; needs -group)")
 	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table, names beside them (wider than 80\ncolumns)")
 	withNames := q.fs.Bool("names", true, "name the SIMs, fleets or networks grouped by (-names=false: SIDs\nonly, without reading the Sims, Fleets or Networks list)")
 	if err := q.parse(args); err != nil {
@@ -31,6 +39,10 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	if *top < 0 {
 		return a.usageError(q, fmt.Errorf("-top %d: must not be negative", *top))
 	}
+	if *top > 0 && q.group == "" {
+		return a.usageError(q, fmt.Errorf("-top %d needs -group: without it there is one row, the total", *top))
+	}
+	q.sumsBuckets = true
 	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
@@ -43,7 +55,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	defer release()
 
 	rep := newReport(header{Provider: creds.provider, Start: opts.StartTime, End: opts.EndTime,
-		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity, Now: a.now().UTC()})
+		Filters: q.filters(), Group: opts.Group, Granularity: supersim.Granularity(q.granularity), Now: a.now().UTC()})
 	namesCtx, stopNames := context.WithCancel(ctx)
 	var names *nameWalk
 	if *withNames {
@@ -53,7 +65,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 		stopNames()
 		names.wait()
 	}()
-	progress := newProgress(a.stderr, isTerminal(a.stderr))
+	progress := newProgress(a.stderr, isTerminal(a.stderr)) // cleared before the report is printed
 	it := client.ListUsageRecords(ctx, &opts)
 	defer it.Stop()
 	for it.Next() {

@@ -174,7 +174,7 @@ type jsonAmount struct{ Amount, Currency string }
 func (c jsonCounts) csv(kind, group, name string, start, end time.Time) []string {
 	return []string{kind, group, name, start.Format(time.RFC3339), end.Format(time.RFC3339),
 		strconv.FormatInt(c.Upload, 10), strconv.FormatInt(c.Download, 10), strconv.FormatInt(c.Total, 10),
-		c.Billed[0].Amount, c.Billed[0].Currency}
+		c.Billed[0].Amount, c.Billed[0].Currency, "false"}
 }
 
 func (c *jsonCounts) add(t *testing.T, o jsonCounts) {
@@ -220,6 +220,7 @@ func TestUsageBadFlagsExit2(t *testing.T) {
 		{[]string{"-page-size", "5000"}, "-page-size 5000"},
 		{[]string{"-concurrency", "99"}, `-concurrency "99"`},
 		{[]string{"-top", "-1"}, "-top -1"},
+		{[]string{"-top", "3"}, "-top 3 needs -group"},
 		{[]string{"-start", "2026-06-02", "-end", "2026-06-01"}, "-start 2026-06-02T00:00:00Z is not before -end"},
 		{[]string{"-start", "2026-06-20"}, "(the default: the start of today, UTC)"},
 		{[]string{"-nope"}, "-nope"},
