@@ -230,7 +230,8 @@ func sampleHeap() (stop func(), peak *uint64) {
 // pages, windowed) and over 31 days at once (one page), from the fake API
 // at 50 ms a request, with names (one walk of the Sims list, overlapped
 // with the usage walk) and with -names=false, alternately in either order.
-// It reports the wall time of each and their ratio (target: ≤ 1.2).
+// It reports the wall time of each and their ratio (target: ≤ 1.2), and
+// checks that names cost one request a run (the demo's SIMs fit a page).
 func BenchmarkUsageNames(b *testing.B) {
 	srv := supersimtest.NewServer(supersimtest.WithClock(clock))
 	b.Cleanup(srv.Close)
@@ -243,6 +244,7 @@ func BenchmarkUsageNames(b *testing.B) {
 	} {
 		b.Run(tt.name, func(b *testing.B) {
 			args := append([]string{"usage", "-base-url", srv.URL, "-group", "sim", "-format", "csv"}, tt.args...)
+			before := simsRequests(srv)
 			srv.SetLatency(0)
 			benchRun(b, args...) // the fake API aggregates once per query
 			srv.SetLatency(50 * time.Millisecond)
@@ -258,9 +260,23 @@ func BenchmarkUsageNames(b *testing.B) {
 				}
 				round++
 			}
+			if sims, want := simsRequests(srv)-before, 1+round; sims != want { // the warm-up run has names too
+				b.Errorf("%d requests of /v1/Sims in %d runs with names; want one each", sims, want)
+			}
 			b.ReportMetric(took[0].Seconds()/float64(round), "s/names")
 			b.ReportMetric(took[1].Seconds()/float64(round), "s/sids")
 			b.ReportMetric(float64(took[0])/float64(took[1]), "names/sids")
 		})
 	}
+}
+
+// simsRequests counts the requests of the Sims list that srv has seen.
+func simsRequests(srv *supersimtest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Path == "/v1/Sims" {
+			n++
+		}
+	}
+	return n
 }
