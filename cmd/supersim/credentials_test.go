@@ -133,9 +133,10 @@ func TestRefusedCredentialsExit1WithTwilioCodeAndNoSecret(t *testing.T) {
 	}
 
 	// The API's own refusals (a range too long for Group sim, should one
-	// get past the command's checks) come through too, as API errors.
+	// get past the command's checks) come through too, as API errors. A
+	// failed usage walk fails the report whatever the names walk did.
 	srv.InjectFaults(1, supersimtest.FaultStatus(http.StatusBadRequest, supersim.CodeSimRangeTooLong, ""))
-	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim")
+	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim", "-names=false") // the fault for the usage walk, not the names
 	assert.Equal(t, exitAPIError, r.code)
 	assert.Contains(t, r.stderr, "Twilio error 83603")
 	assert.Equal(t, 1, strings.Count(r.stderr, "Twilio error 83603"), "said once")

@@ -199,3 +199,16 @@ func TestExportNamesThatCannotBeReadFailTheExport(t *testing.T) {
 	assert.Equal(t, exitUsage, bad.code)
 	assert.Contains(t, bad.stderr, "-names goes with -schema export")
 }
+
+// TestUsageWalkFailureFailsTheReportWithNames checks that a usage walk
+// that fails beside a names walk that succeeds leaves no report: exit 1.
+func TestUsageWalkFailureFailsTheReportWithNames(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	base := refusing(t, srv, "/v1/UsageRecords")
+	r := runCmd(t, twilioEnv(), "usage", "-base-url", base, "-group", "fleet")
+	assert.Equal(t, exitAPIError, r.code, r.stderr)
+	assert.Empty(t, r.stdout, "no partial output")
+	assert.Contains(t, r.stderr, "403")
+	assert.NotContains(t, r.stderr, "warning", "the names walk, ended with the report, says nothing")
+}
