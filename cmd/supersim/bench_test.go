@@ -227,7 +227,8 @@ func sampleHeap() (stop func(), peak *uint64) {
 
 // BenchmarkUsageNames measures what names cost a report: "usage -group
 // sim" over a month by day (the demo's 100 SIMs, some 3,100 records in 4
-// pages, windowed) and over 31 days at once (one page), from the fake API
+// pages, windowed), over 31 days at once (one page) and over three days
+// by day (three windows of one page), from the fake API
 // at 50 ms a request, with names (one walk of the Sims list, overlapped
 // with the usage walk) and with -names=false, alternately in either order.
 // It reports the wall time of each and their ratio (target: ≤ 1.2), and
@@ -241,6 +242,7 @@ func BenchmarkUsageNames(b *testing.B) {
 	}{
 		{"by-day", []string{"-granularity", "day", "-start", "2026-05-15", "-end", "2026-06-15"}},
 		{"whole", []string{"-start", "2026-05-15", "-end", "2026-06-15"}},
+		{"three-days", []string{"-granularity", "day", "-start", "2026-06-12", "-end", "2026-06-15"}},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
 			args := append([]string{"usage", "-base-url", srv.URL, "-group", "sim", "-format", "csv"}, tt.args...)

@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/apirules"
+	"github.com/supersimkit/supersim/internal/limit"
 )
 
 // usageIntro is the first paragraph of "supersim usage -help".
@@ -58,8 +61,13 @@ func (a *app) usage(ctx context.Context, args []string) int {
 		Filters: q.filters(), Group: opts.Group, Granularity: supersim.Granularity(q.granularity), Now: a.now().UTC()})
 	namesCtx, stopNames := context.WithCancel(ctx)
 	var names *nameWalk
-	if *withNames {
-		names = walkGroupNames(namesCtx, client, opts) // while the usage walk runs
+	startNames := func() {
+		if *withNames && names == nil {
+			names = walkGroupNames(namesCtx, client, opts)
+		}
+	}
+	if !fillsFirstRound(opts) {
+		startNames() // at once, beside the usage walk
 	}
 	defer func() {
 		stopNames()
@@ -69,6 +77,7 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	it := client.ListUsageRecords(ctx, &opts)
 	defer it.Stop()
 	for it.Next() {
+		startNames() // else once the walk's first windows were answered
 		rep.add(it.Value())
 		progress.record(it.AtPageEnd())
 	}
@@ -95,6 +104,20 @@ func (a *app) usage(ctx context.Context, args []string) int {
 		return exitNoMatch
 	}
 	return exitOK
+}
+
+// fillsFirstRound reports whether a walk of opts starts with as many
+// requests at once as a new Client runs (limit.InitialLimit, raised as
+// requests succeed): a windowed walk of that many buckets or more. A names
+// request sent beside its first round would take a window's place and
+// delay the walk by a round trip; sent once the first windows are
+// answered, it overlaps the rest of the walk instead.
+func fillsFirstRound(opts supersim.ListUsageRecordsOptions) bool {
+	if !windowed(opts) || opts.Concurrency == 0 {
+		return false
+	}
+	unit, _ := apirules.Boundary(string(opts.Granularity))
+	return opts.EndTime.Sub(opts.StartTime) >= time.Duration(limit.InitialLimit)*unit
 }
 
 // writeReport prints s in format.
