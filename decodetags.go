@@ -18,15 +18,8 @@ import (
 // bool, time.Time (RFC 3339, kept in UTC), structs of these, and slices of
 // such structs.
 
-// tagTables caches the field tables by tableKey.
-var tagTables sync.Map // tableKey -> []field[reflect.Value]
-
-// tableKey names a field table: a struct type, and whether its values are
-// elements of a slice (see valueDecoder).
-type tableKey struct {
-	t       reflect.Type
-	inSlice bool
-}
+// tagTables caches the field tables by struct type.
+var tagTables sync.Map // reflect.Type -> []field[reflect.Value]
 
 // tagFields returns the field table of T built from its json tags.
 func tagFields[T any]() []field[T] {
@@ -36,7 +29,7 @@ func tagFields[T any]() []field[T] {
 		if name == "" {
 			continue
 		}
-		decode := valueDecoder(t.Field(i).Type, false)
+		decode := valueDecoder(t.Field(i).Type)
 		fields = append(fields, field[T]{name, func(r *pageReader, v *T) error {
 			return decode(r, reflect.ValueOf(v).Elem().Field(i))
 		}})
@@ -46,9 +39,8 @@ func tagFields[T any]() []field[T] {
 
 // structFields returns the field table of struct type t, a member of
 // another: one field per member with a json tag.
-func structFields(t reflect.Type, inSlice bool) []field[reflect.Value] {
-	key := tableKey{t, inSlice}
-	if cached, ok := tagTables.Load(key); ok {
+func structFields(t reflect.Type) []field[reflect.Value] {
+	if cached, ok := tagTables.Load(t); ok {
 		return cached.([]field[reflect.Value])
 	}
 	var fields []field[reflect.Value]
@@ -56,12 +48,12 @@ func structFields(t reflect.Type, inSlice bool) []field[reflect.Value] {
 		if name == "" {
 			continue
 		}
-		decode := valueDecoder(t.Field(i).Type, inSlice)
+		decode := valueDecoder(t.Field(i).Type)
 		fields = append(fields, field[reflect.Value]{name, func(r *pageReader, v *reflect.Value) error {
 			return decode(r, v.Field(i))
 		}})
 	}
-	tagTables.Store(key, fields)
+	tagTables.Store(t, fields)
 	return fields
 }
 
@@ -84,26 +76,15 @@ var (
 )
 
 // valueDecoder returns how a JSON value decodes into a settable value of
-// type t. Strings in slice elements are copied out at once: a pending copy
-// (see pageReader.keep) would point into an array that the next append
-// may move.
-func valueDecoder(t reflect.Type, inSlice bool) func(r *pageReader, v reflect.Value) error {
-	switch {
-	case t == timeType:
+// type t.
+func valueDecoder(t reflect.Type) func(r *pageReader, v reflect.Value) error {
+	if t == timeType {
 		return func(r *pageReader, v reflect.Value) error { return r.readTime(v.Addr().Interface().(*time.Time)) }
-	case t.Kind() == reflect.String && !inSlice: // a *SimStatus converts to a *string
-		return func(r *pageReader, v reflect.Value) error {
-			return r.str(v.Addr().Convert(stringPtrType).Interface().(*string))
-		}
 	}
 	switch t.Kind() {
-	case reflect.String:
+	case reflect.String: // a *SimStatus converts to a *string
 		return func(r *pageReader, v reflect.Value) error {
-			b, err := r.unquoted()
-			if b != nil {
-				v.SetString(string(b))
-			}
-			return err
+			return r.str(v.Addr().Convert(stringPtrType).Interface().(*string))
 		}
 	case reflect.Int, reflect.Int64:
 		return func(r *pageReader, v reflect.Value) error {
@@ -120,17 +101,17 @@ func valueDecoder(t reflect.Type, inSlice bool) func(r *pageReader, v reflect.Va
 	case reflect.Bool:
 		return func(r *pageReader, v reflect.Value) error { return r.readBool(v.Addr().Interface().(*bool)) }
 	case reflect.Struct:
-		fields := structFields(t, inSlice)
+		fields := structFields(t)
 		return func(r *pageReader, v reflect.Value) error { return readObject(r, &v, fields) }
 	case reflect.Slice:
-		elem := valueDecoder(t.Elem(), true)
+		elem := valueDecoder(t.Elem())
 		return func(r *pageReader, v reflect.Value) error {
 			if ok, err := r.open('['); !ok {
 				return err
 			}
 			v.SetLen(0)
-			for {
-				if more, err := r.more(']'); !more {
+			for n := 0; ; n++ {
+				if more, err := r.s.more(']', n); !more {
 					return err
 				}
 				v.Set(reflect.Append(v, reflect.Zero(t.Elem())))

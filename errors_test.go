@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -151,52 +152,68 @@ func TestNoRetryOnClientErrors(t *testing.T) {
 	}
 }
 
+// The wait before a retry is the server's Retry-After, in seconds or as an
+// HTTP date, capped at a minute; the clock is a synctest bubble's, so the
+// waits take no real time and are exact.
 func TestRetryAfterIsHonoured(t *testing.T) {
 	t.Parallel()
-	for _, header := range []func() string{
-		func() string { return "1" },
-		func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
-	} {
-		var calls atomic.Int32
-		var first, second time.Time
-		client, _ := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-			if calls.Add(1) == 1 {
-				first = time.Now()
-				w.Header().Set("Retry-After", header())
-				serveFixture(t, 429, "error_429.json")(w, r)
-				return
-			}
-			second = time.Now()
-			serveFixture(t, 200, "page_billed_string.json")(w, r)
+	tests := []struct {
+		name string
+		// sent is when the first try left: the bubble's clock starts on a
+		// whole second (midnight UTC, 2000-01-01) and nothing waits before
+		// it, so an HTTP date (whole seconds) can say exactly 3 s later.
+		header func(sent time.Time) string
+		wait   time.Duration
+	}{
+		{"seconds", func(time.Time) string { return "2" }, 2 * time.Second},
+		{"an HTTP date", func(sent time.Time) string { return sent.Add(3 * time.Second).UTC().Format(http.TimeFormat) }, 3 * time.Second},
+		{"an hour, capped", func(time.Time) string { return "3600" }, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int32
+			var w atomic.Pointer[wire]
+			api := startFakeAPI(t, func(rw http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					rw.Header().Set("Retry-After", tt.header(w.Load().sentAt()[0]))
+					serveFixture(t, 429, "error_429.json")(rw, r)
+					return
+				}
+				serveFixture(t, 200, "page_billed_string.json")(rw, r)
+			})
+			synctest.Test(t, func(t *testing.T) {
+				w.Store(&wire{})
+				client := api.client(t, supersim.WithHTTPClient(w.Load().httpClient(0)))
+				_, err := client.ListUsageRecords(context.Background(), nil).Collect()
+				require.NoError(t, err)
+				sent := w.Load().sentAt()
+				require.Len(t, sent, 2)
+				// The client's own backoff is 1 to 5 ms here.
+				gap := sent[1].Sub(sent[0])
+				assert.GreaterOrEqual(t, gap, tt.wait, "Retry-After ignored")
+				assert.LessOrEqual(t, gap, tt.wait+5*time.Millisecond, "waited past the Retry-After or its cap")
+			})
 		})
-		_, err := client.ListUsageRecords(context.Background(), nil).Collect()
-		require.NoError(t, err)
-		// The client's own backoff is at most 5ms here: a gap near a second
-		// can only come from the header.
-		assert.Greater(t, second.Sub(first), 500*time.Millisecond, "Retry-After %q ignored", header())
 	}
 }
 
 func TestContextEndsTheRetryWait(t *testing.T) {
 	t.Parallel()
-	client, api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+	api := startFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "3600")
 		serveFixture(t, 429, "error_429.json")(w, r)
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
+	synctest.Test(t, func(t *testing.T) {
+		client := api.client(t, inBubble(nil))
+		began := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
 		_, err := client.ListUsageRecords(ctx, nil).Collect()
-		done <- err
-	}()
-	select {
-	case err := <-done:
 		require.ErrorIs(t, err, context.DeadlineExceeded)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the retry wait outlived its context")
-	}
-	assert.Len(t, api.Requests(), 1)
+		assert.Equal(t, 50*time.Millisecond, time.Since(began), "the retry wait ended with the context, not a minute later")
+		assert.Len(t, api.Requests(), 1)
+	})
 }
 
 func TestDroppedConnectionsAreRetried(t *testing.T) {

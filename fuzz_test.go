@@ -100,26 +100,8 @@ func FuzzDecodePage(f *testing.F) {
 			return
 		}
 
-		// The reference: encoding/json, with the same checks.
-		var ref usageRecordsPage
-		refErr := json.Unmarshal(data, &ref)
-		if refErr == nil && ref.Meta.Key != "usage_records" {
-			refErr = errors.New("wrong key")
-		}
-		if (err == nil) != (refErr == nil) {
-			t.Fatalf("decodeUsageRecords says %v where encoding/json says %v", err, refErr)
-		}
-		if err != nil {
+		if !sameAsReference(t, "encoding/json", json.Unmarshal, data, items, meta, err) {
 			return
-		}
-		toUTC(ref.UsageRecords)
-		if !reflect.DeepEqual(ref.Meta, meta) || len(ref.UsageRecords) != len(items) {
-			t.Fatalf("decoded %+v and %d records, encoding/json %+v and %d", meta, len(items), ref.Meta, len(ref.UsageRecords))
-		}
-		for i := range ref.UsageRecords {
-			if !reflect.DeepEqual(ref.UsageRecords[i], items[i]) {
-				t.Fatalf("record %d: decoded %+v, encoding/json %+v", i, items[i], ref.UsageRecords[i])
-			}
 		}
 		for _, r := range items {
 			for _, tm := range []time.Time{r.Period.StartTime, r.Period.EndTime} {
@@ -132,6 +114,34 @@ func FuzzDecodePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sameAsReference fails t unless the decoder's result (items, meta, err)
+// for data is that of unmarshal, the reference named, with the same
+// checks; it reports whether both accepted the page.
+func sameAsReference(t *testing.T, reference string, unmarshal func([]byte, any) error, data []byte, items []UsageRecord, meta PageMeta, err error) bool {
+	t.Helper()
+	var ref usageRecordsPage
+	refErr := unmarshal(data, &ref)
+	if refErr == nil && ref.Meta.Key != "usage_records" {
+		refErr = errors.New("wrong key")
+	}
+	if (err == nil) != (refErr == nil) {
+		t.Fatalf("the decoder says %v where %s says %v", err, reference, refErr)
+	}
+	if err != nil {
+		return false
+	}
+	toUTC(ref.UsageRecords)
+	if !reflect.DeepEqual(ref.Meta, meta) || len(ref.UsageRecords) != len(items) {
+		t.Fatalf("decoded %+v and %d records, %s %+v and %d", meta, len(items), reference, ref.Meta, len(ref.UsageRecords))
+	}
+	for i := range ref.UsageRecords {
+		if !reflect.DeepEqual(ref.UsageRecords[i], items[i]) {
+			t.Fatalf("record %d: decoded %+v, %s %+v", i, items[i], reference, ref.UsageRecords[i])
+		}
+	}
+	return true
 }
 
 // strictOnly returns why decode.go refuses data where encoding/json may

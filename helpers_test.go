@@ -101,6 +101,14 @@ func (f *fakeAPI) Requests() []*http.Request {
 // short retry waits and a debug logger; extra options come last.
 func newFakeAPI(t *testing.T, handler http.HandlerFunc, opts ...supersim.Option) (*supersim.Client, *fakeAPI) {
 	t.Helper()
+	f := startFakeAPI(t, handler)
+	return f.client(t, opts...), f
+}
+
+// startFakeAPI starts a fake API with no client: for a test whose client
+// lives in a synctest bubble, where the server must not (see bubble_test.go).
+func startFakeAPI(t *testing.T, handler http.HandlerFunc) *fakeAPI {
+	t.Helper()
 	f := &fakeAPI{logs: &logBuffer{}}
 	f.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
@@ -119,6 +127,14 @@ func newFakeAPI(t *testing.T, handler http.HandlerFunc, opts ...supersim.Option)
 		assert.Eventually(t, func() bool { return f.conns.Active() == 0 }, 5*time.Second, time.Millisecond,
 			"a connection is still in the middle of a response: a body was left open")
 	})
+	t.Cleanup(func() { assertNoSecret(t, f.logs.String()) })
+	return f
+}
+
+// client returns a client of f with test credentials, short retry waits
+// and a debug logger into f's logs; opts come last.
+func (f *fakeAPI) client(t *testing.T, opts ...supersim.Option) *supersim.Client {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	all := append([]supersim.Option{
 		supersim.WithBaseURL(f.URL + basePath),
@@ -128,8 +144,7 @@ func newFakeAPI(t *testing.T, handler http.HandlerFunc, opts ...supersim.Option)
 	}, opts...)
 	client, err := supersim.NewClient(all...)
 	require.NoError(t, err)
-	t.Cleanup(func() { assertNoSecret(t, f.logs.String()) })
-	return client, f
+	return client
 }
 
 // fixture returns a file of testdata/.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -76,28 +77,34 @@ func TestWalksShareTheClientsLimit(t *testing.T) {
 
 // The per-try timeout counts from when the try may go: tries queued behind
 // the walk's one slot do not time out, and a try on the wire still does.
+// The wire's latency and the timeout are on a synctest bubble's clock.
 func TestTryTimeoutStartsWhenTheTryMayGo(t *testing.T) {
 	t.Parallel()
-	// A try takes 150 ms on the wire, well within the 250 ms timeout even
-	// on a loaded machine; one queued behind two others waits 300 ms.
-	f := smallFleet(t, fleetConfig{latency: 150 * time.Millisecond})
-	next := http.DefaultTransport.(*http.Transport).Clone()
-	t.Cleanup(next.CloseIdleConnections)
-	client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: next, Timeout: 250 * time.Millisecond}),
-		supersim.WithMaxRetries(0))
-	opts := hourlyBySim(june1, june1.Add(12*time.Hour), 30, 1) // 12 pages, one at a time, two more waiting
-	got, err := collect(context.Background(), client, opts)
-	require.NoError(t, err, "a try that waited for its slot longer than the timeout was cut off")
-	assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
+	f := smallFleet(t, fleetConfig{})
+	opts := hourlyBySim(june1, june1.Add(12*time.Hour), 30, 1) // 12 pages, one at a time, others waiting
+	synctest.Test(t, func(t *testing.T) {
+		// A try takes 150 ms on the wire, within the 250 ms timeout; one
+		// queued behind others waits 150 ms for each.
+		w := &wire{latency: 150 * time.Millisecond}
+		client := f.client(t, supersim.WithHTTPClient(w.httpClient(250*time.Millisecond)), supersim.WithMaxRetries(0))
+		began := time.Now()
+		got, err := collect(context.Background(), client, opts)
+		require.NoError(t, err, "a try that waited for its slot longer than the timeout was cut off")
+		assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
+		sent := w.sentAt()
+		require.Len(t, sent, 12)
+		assert.Equal(t, began.Add(12*150*time.Millisecond), sent[11], "one try at a time, each after the one before")
 
-	slow := smallFleet(t, fleetConfig{latency: time.Second})
-	client = slow.client(t, supersim.WithHTTPClient(&http.Client{Transport: next, Timeout: 250 * time.Millisecond}),
-		supersim.WithMaxRetries(0))
-	_, err = collect(context.Background(), client, opts)
-	var netErr net.Error
-	require.ErrorAs(t, err, &netErr)
-	assert.True(t, netErr.Timeout())
-	assert.Contains(t, err.Error(), "timed out after 250ms")
+		// A try longer on the wire than the timeout is cut off.
+		slow := &wire{latency: time.Second}
+		client = f.client(t, supersim.WithHTTPClient(slow.httpClient(250*time.Millisecond)), supersim.WithMaxRetries(0))
+		_, err = collect(context.Background(), client, opts)
+		var netErr net.Error
+		require.ErrorAs(t, err, &netErr)
+		assert.True(t, netErr.Timeout())
+		assert.Contains(t, err.Error(), "timed out after 250ms")
+		assert.Empty(t, slow.sentAt(), "no try outlived its timeout")
+	})
 }
 
 // An outage empties the Client's retry budget; once the server is back,

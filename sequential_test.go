@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -16,34 +17,45 @@ import (
 func TestPrefetchStaysOnePageAhead(t *testing.T) {
 	t.Parallel()
 	records := makeRecords(50)
-	client, api := newFakeAPI(t, pagedHandler(t, records, 10, ""))
-	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
-	defer it.Stop()
-	require.True(t, it.Next())
-	require.Eventually(t, func() bool { return len(api.Requests()) == 2 }, 5*time.Second, time.Millisecond,
-		"page 2 is fetched while page 1 is read")
-	time.Sleep(20 * time.Millisecond)
-	assert.Len(t, api.Requests(), 2, "never more than one page ahead")
+	api := startFakeAPI(t, pagedHandler(t, records, 10, ""))
+	synctest.Test(t, func(t *testing.T) {
+		client := api.client(t, inBubble(nil))
+		it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10})
+		defer it.Stop()
+		require.True(t, it.Next())
+		synctest.Wait() // the walk has done all it does while page 1 is read
+		assert.Len(t, api.Requests(), 2, "page 2 is fetched while page 1 is read, and never more than one page ahead")
 
-	got := []supersim.UsageRecord{it.Value()}
-	for it.Next() {
-		got = append(got, it.Value())
-	}
-	require.NoError(t, it.Err())
-	assertSameRecords(t, records, got)
-	assert.Len(t, api.Requests(), 5)
+		got := []supersim.UsageRecord{it.Value()}
+		for len(got) < 11 && it.Next() { // into page 2
+			got = append(got, it.Value())
+		}
+		synctest.Wait()
+		assert.Len(t, api.Requests(), 3, "page 3 is fetched once page 2 is read from")
+		for it.Next() {
+			got = append(got, it.Value())
+		}
+		require.NoError(t, it.Err())
+		assertSameRecords(t, records, got)
+		assert.Len(t, api.Requests(), 5)
+	})
 }
 
 func TestNoPrefetchFetchesOnDemand(t *testing.T) {
 	t.Parallel()
-	client, api := newFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
-	it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
-	defer it.Stop()
-	for range 10 {
+	api := startFakeAPI(t, pagedHandler(t, makeRecords(50), 10, ""))
+	synctest.Test(t, func(t *testing.T) {
+		client := api.client(t, inBubble(nil))
+		it := client.ListUsageRecords(context.Background(), &supersim.ListUsageRecordsOptions{PageSize: 10, NoPrefetch: true})
+		defer it.Stop()
+		for range 10 {
+			require.True(t, it.Next())
+		}
+		synctest.Wait() // the walk has done all it does while page 1 is read
+		assert.Len(t, api.Requests(), 1, "page 2 waits until it is needed")
 		require.True(t, it.Next())
-	}
-	time.Sleep(20 * time.Millisecond)
-	assert.Len(t, api.Requests(), 1)
+		assert.Len(t, api.Requests(), 2)
+	})
 }
 
 // stallingPages serves page 0 at once and stalls every later page until

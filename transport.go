@@ -41,6 +41,7 @@ func newTransport(cfg *config) *transport {
 	if next == nil {
 		own := http.DefaultTransport.(*http.Transport).Clone()
 		own.MaxIdleConnsPerHost = MaxConcurrency // windowed walks keep their connections
+		own.ReadBufferSize = 64 << 10            // a page is read in few large reads, not 4 KiB ones
 		next = own
 	}
 	t := &transport{base: cfg.baseURL, logger: logger, limits: newLimits(logger)}

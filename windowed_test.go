@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -245,11 +246,13 @@ func TestWindowedBackoffHoldsNoSlot(t *testing.T) {
 		}
 		return 0
 	}})
-	client := f.client(t, supersim.WithRetryWait(300*time.Millisecond, 300*time.Millisecond))
 	opts := hourlyBySim(june1, end, 500, 1)
-	got, err := collect(context.Background(), client, opts)
-	require.NoError(t, err)
-	assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
+	synctest.Test(t, func(t *testing.T) { // the backoff on the bubble's clock
+		client := f.client(t, inBubble(nil), supersim.WithRetryWait(300*time.Millisecond, 300*time.Millisecond))
+		got, err := collect(context.Background(), client, opts)
+		require.NoError(t, err)
+		assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
+	})
 	var tries []int // of the window that failed once, in the log
 	queries := f.Queries()
 	for i, q := range queries {

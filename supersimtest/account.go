@@ -3,7 +3,10 @@ package supersimtest
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/supersimkit/supersim/internal/sid"
 )
 
 // Account is what a [Server] serves: the resources that give usage its
@@ -26,8 +29,13 @@ type Account struct {
 const invalidParameter = 20001
 
 // Account returns what the server serves. The slices are the server's
-// own: read them, do not change them.
-func (s *Server) Account() Account { return s.data }
+// own, but for Samples (a copy, as [Server.Samples] makes): read them, do
+// not change them.
+func (s *Server) Account() Account {
+	a := s.data
+	a.Samples = s.usage.samples()
+	return a
+}
 
 // origin is the provider's own API origin, which resources' url members
 // name (page URLs name the server).
@@ -48,6 +56,18 @@ func lookup[T any](items []T, key, prefix string, ids func(T) (sid, name string)
 	}
 	var zero T
 	return zero, false
+}
+
+// matchesSIDOrName reports whether filter selects the item of this SID
+// and unique name: by SID (with prefix, any case) or else by unique name.
+func matchesSIDOrName(filter, prefix, sidValue, name string) bool {
+	if filter == "" {
+		return true
+	}
+	if sid.Valid(filter, prefix) {
+		return strings.EqualFold(filter, sidValue)
+	}
+	return filter == name
 }
 
 // fetch answers GET of one item by SID or unique name, 404 if none.

@@ -3,40 +3,43 @@ package supersimtest
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
-
-	"github.com/supersimkit/supersim/internal/sid"
 )
 
+// result is the usage records of one query, in the API's order, as the
+// server keeps them between the query's pages.
+type result struct {
+	records []record
+	buckets []bucket
+	bigs    []Amount // the sums that overflow a fixed
+}
+
 // record is one usage record as the server computes it, before it is
-// rendered for the wire.
+// rendered for the wire: its sums, and the ids of its bucket and of its
+// first sample's values, which the query shows when it grouped by or
+// filtered on them.
 type record struct {
-	start, end                   time.Time
-	sim, fleet, network, country string // "" unless grouped by or filtered on
-	group                        string // the grouped dimension's value, for ordering
-	upload, download             int64
-	billed                       Amount
-	currency                     string // "" while billing is pending
+	upload, download int64
+	billed           fixed  // the amount billed, unless big says otherwise
+	big              int32  // else its index in result.bigs; -1 for none
+	bucket           int32  // in result.buckets
+	group, currency  uint32 // the ranks of the grouped value and the currency, for ordering
+	sim, fleet       uint32 // the ids of the first sample's values in the store
+	network, place   uint32
 }
 
-// matches reports whether a sample passes the query's filters and range.
-func (q *listQuery) matches(s *Sample) bool {
-	return !s.Hour.Before(q.start) && s.Hour.Before(q.end) &&
-		matchesSIDOrName(q.sim, "HS", s.Sim, s.SimName) &&
-		matchesSIDOrName(q.fleet, "HF", s.Fleet, s.FleetName) &&
-		(q.network == "" || strings.EqualFold(q.network, s.Network)) &&
-		(q.country == "" || q.country == s.IsoCountry)
+// bucket is one period of a result.
+type bucket struct {
+	start, end time.Time
+	rank       int    // newest first
+	period     string // the record's members from period to data_upload's name, rendered
 }
 
-func matchesSIDOrName(filter, prefix, sidValue, name string) bool {
-	if filter == "" {
-		return true
-	}
-	if sid.Valid(filter, prefix) {
-		return strings.EqualFold(filter, sidValue)
-	}
-	return filter == name
+// recordKey identifies one output record: a bucket, a group and a
+// currency (ranks).
+type recordKey struct {
+	bucket          int32
+	group, currency uint32
 }
 
 // bucket returns the period that holds hour, within [q.start, q.end): a
@@ -61,74 +64,136 @@ func (q *listQuery) bucket(hour time.Time) (start, end time.Time) {
 	return start, end
 }
 
-// recordKey identifies one output record: a bucket, a group and a currency.
-type recordKey struct {
-	start           time.Time
-	group, currency string
-}
-
-// aggregate sums the matching samples into usage records: one per bucket,
-// grouped value and billing currency, newest bucket first as in Twilio's
-// examples, then by the grouped value and the currency, ascending. A
-// dimension is set in a record when the query grouped by it or filtered on
-// it; the others are "".
-func (q *listQuery) aggregate(samples []Sample, amounts []Amount) []record {
-	guess := min(len(samples), 1<<14) // hourly by SIM: a record per sample
-	index := make(map[recordKey]int, guess)
-	records := make([]record, 0, guess)
-	for i := range samples {
-		s := &samples[i]
-		if !q.matches(s) {
+// aggregate sums the samples that q selects into usage records: one per
+// bucket, grouped value and billing currency, newest bucket first as in
+// Twilio's examples, then by the grouped value and the currency,
+// ascending. A dimension is shown in a record when the query grouped by
+// it or filtered on it (see [Server.appendRecord]).
+func (st *store) aggregate(q *listQuery) *result {
+	lo, hi := st.span(q.start, q.end)
+	rows := st.rows[lo:hi]
+	res := &result{}
+	if len(rows) == 0 {
+		return res
+	}
+	sel := st.selection(q)
+	first := rows[0].hour
+	bucketOf := res.bucketHours(q, st.hours[first:rows[len(rows)-1].hour+1])
+	groups, groupRank := st.grouping(q.group)
+	currencies := len(st.currencies.values)
+	size := len(res.buckets) * groups * currencies
+	res.records = make([]record, 0, min(len(rows), size, 1<<14)) // hourly by SIM: a record per row
+	var dense []int32                                            // record index + 1 by key, when the keys are few
+	var index map[recordKey]int32
+	if size <= 2*len(rows)+1024 {
+		dense = make([]int32, size)
+	} else {
+		index = make(map[recordKey]int32)
+	}
+	for i := range rows {
+		r := &rows[i]
+		if !sel.has(r) {
 			continue
 		}
-		start, end := q.bucket(s.Hour)
-		key := recordKey{start: start, group: q.groupOf(s), currency: s.Currency}
-		at, ok := index[key]
-		if !ok {
-			at = len(records)
-			index[key] = at
-			records = append(records, q.newRecord(s, start, end, key.group))
+		key := recordKey{bucket: bucketOf[r.hour-first], currency: st.currencyRank[r.place]}
+		if groupRank != nil {
+			key.group = groupRank(r)
 		}
-		r := &records[at]
-		r.upload += s.Upload
-		r.download += s.Download
-		r.billed = r.billed.add(amounts[i])
+		var at int32
+		if dense != nil {
+			slot := &dense[(int(key.bucket)*groups+int(key.group))*currencies+int(key.currency)]
+			if *slot == 0 {
+				*slot = res.start(key, r)
+			}
+			at = *slot - 1
+		} else {
+			var ok bool
+			if at, ok = index[key]; !ok {
+				at = res.start(key, r) - 1
+				index[key] = at
+			}
+		}
+		res.add(&res.records[at], r, &st.amounts[r.amount])
 	}
-	slices.SortFunc(records, func(a, b record) int {
-		return cmp.Or(b.start.Compare(a.start), strings.Compare(a.group, b.group), strings.Compare(a.currency, b.currency))
+	slices.SortFunc(res.records, func(a, b record) int {
+		return cmp.Or(cmp.Compare(res.buckets[a.bucket].rank, res.buckets[b.bucket].rank),
+			cmp.Compare(a.group, b.group), cmp.Compare(a.currency, b.currency))
 	})
-	return records
+	return res
 }
 
-// newRecord starts the record of s's bucket and group, with no usage yet.
-func (q *listQuery) newRecord(s *Sample, start, end time.Time, group string) record {
-	r := record{start: start, end: end, group: group, currency: s.Currency}
-	if q.group == "sim" || q.sim != "" {
-		r.sim = s.Sim
+// bucketHours makes the buckets of hours (the store's, from the first a
+// query reads) and returns each hour's bucket, by the hour's id less the
+// first's.
+func (res *result) bucketHours(q *listQuery, hours []time.Time) []int32 {
+	bucketOf := make([]int32, len(hours))
+	starts := map[time.Time]int32{}
+	for i, hour := range hours {
+		start, end := q.bucket(hour)
+		b, ok := starts[start]
+		if !ok {
+			b = int32(len(res.buckets))
+			starts[start] = b
+			res.buckets = append(res.buckets, bucket{start: start, end: end, period: renderPeriod(start, end)})
+		}
+		bucketOf[i] = b
 	}
-	if q.group == "fleet" || q.fleet != "" {
-		r.fleet = s.Fleet
+	order := make([]int, len(res.buckets))
+	for i := range order {
+		order[i] = i
 	}
-	if q.group == "network" || q.network != "" {
-		r.network = s.Network
+	slices.SortFunc(order, func(a, b int) int { return res.buckets[b].start.Compare(res.buckets[a].start) })
+	for rank, b := range order {
+		res.buckets[b].rank = rank
 	}
-	if q.group == "isoCountry" || q.country != "" {
-		r.country = s.IsoCountry
-	}
-	return r
+	return bucketOf
 }
 
-// groupOf is the value of the grouped dimension in s, "" without Group.
-func (q *listQuery) groupOf(s *Sample) string {
-	switch q.group {
+// renderPeriod renders a bucket's period and the name after it.
+func renderPeriod(start, end time.Time) string {
+	b := start.UTC().AppendFormat([]byte(`,"period":{"start_time":"`), time.RFC3339Nano)
+	b = end.UTC().AppendFormat(append(b, `","end_time":"`...), time.RFC3339Nano)
+	return string(append(b, `"},"data_upload":`...))
+}
+
+// grouping returns how many values the grouped dimension has, and each
+// row's rank among them; nil without Group.
+func (st *store) grouping(group string) (int, func(r *row) uint32) {
+	switch group {
 	case "sim":
-		return s.Sim
+		return len(st.sids.values), func(r *row) uint32 { return st.simRank[r.sim] }
 	case "fleet":
-		return s.Fleet
+		return len(st.fleetSIDs.values), func(r *row) uint32 { return st.fleetRank[r.fleet] }
 	case "network":
-		return s.Network
+		return len(st.networks.values), func(r *row) uint32 { return st.networks.rank[r.network] }
 	case "isoCountry":
-		return s.IsoCountry
+		return len(st.countries.values), func(r *row) uint32 { return st.countryRank[r.place] }
 	}
-	return ""
+	return 1, nil
+}
+
+// start adds the record of key, with no usage yet and the values of r,
+// and returns its index + 1.
+func (res *result) start(key recordKey, r *row) int32 {
+	res.records = append(res.records, record{bucket: key.bucket, group: key.group, currency: key.currency, big: -1,
+		sim: r.sim, fleet: r.fleet, network: r.network, place: r.place})
+	return int32(len(res.records))
+}
+
+// add adds r's usage to rec: billed as a fixed while the sum fits one, as
+// an Amount from then on.
+func (res *result) add(rec *record, r *row, amount *storedAmount) {
+	rec.upload += r.upload
+	rec.download += r.download
+	if rec.big < 0 && amount.fits {
+		if sum, ok := rec.billed.add(amount.fixed); ok {
+			rec.billed = sum
+			return
+		}
+	}
+	if rec.big < 0 {
+		rec.big = int32(len(res.bigs))
+		res.bigs = append(res.bigs, rec.billed.amount())
+	}
+	res.bigs[rec.big] = res.bigs[rec.big].add(amount.amount)
 }

@@ -46,6 +46,13 @@ func cpuTime(b *testing.B) time.Duration {
 // days, linear in the range. It reports the CPU time of one walk (server
 // and client), per record, and the peak heap in use during the walk,
 // beside the heap the dataset holds before it.
+//
+// Measured on 2 loaded cores (3 runs): with samples kept as given and
+// aggregated with math/big, 1.9 s of CPU and 312 MiB of peak heap at 8
+// days, 5.3 s and 1,037 MiB at 31 days (365 MiB of samples); with the
+// compact store, 0.48–0.77 s and 78–87 MiB at 8 days, 1.8–2.4 s and
+// 172–180 MiB at 31 days (57 MiB of samples), 1,200–2,000 ns per record
+// at both.
 func BenchmarkWindowedWalkOfAFleet(b *testing.B) {
 	const sims = 2000
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

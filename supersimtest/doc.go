@@ -120,9 +120,20 @@
 //
 // # Amounts
 //
-// Amounts are added exactly with math/big ([Amount], [Money]), never with
-// supersim.Decimal, so that [Server.Totals] and the amounts the server
-// sends check the SDK's arithmetic instead of repeating it.
+// Amounts are added exactly, never with supersim.Decimal, so that
+// [Server.Totals] and the amounts the server sends check the SDK's
+// arithmetic instead of repeating it: with math/big ([Amount], [Money]),
+// and, in usage records, as int64 fixed-point numbers while a sum and its
+// terms fit one (up to 18 fraction digits), with math/big past that.
+//
+// # Size
+//
+// The server keeps samples in a compact form, about 40 bytes each
+// (strings, hours and amounts interned), and rebuilds them for
+// [Server.Samples] and [Server.Account]: a fleet of 2,000 SIMs over 31
+// days, hour by hour (1.49 million samples), takes about 57 MiB, and a
+// windowed walk of it (Group sim, Concurrency 8) about 2.5 s of CPU,
+// client included (BenchmarkWindowedWalkOfAFleet).
 //
 // # Faults and observation
 //

@@ -254,6 +254,7 @@ func TestEveryListPagesWithTokens(t *testing.T) {
 		assert.Equal(t, float64(21481), body["code"], "a token is good for its own page only")
 		q.Set("Page", "1")
 		status, body = api(t, srv, "/v1/UsageRecords?"+q.Encode())
+		assert.Equal(t, 400, status, "nor for another list")
 		assert.Equal(t, float64(21481), body["code"], "nor for another list")
 		status, body = api(t, srv, l.path+"?Page=1")
 		assert.Equal(t, 400, status)

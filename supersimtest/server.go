@@ -37,17 +37,17 @@ type Server struct {
 	// URL is the base URL to give supersim.WithBaseURL, like "http://127.0.0.1:PORT".
 	URL string
 
-	srv       *httptest.Server
-	transport *http.Transport // behind HTTPClient: trusts the server, keeps connections for concurrent walks
-	data      Account
-	samples   []Sample // data.Samples
-	amounts   []Amount // samples[i].Billed, parsed once
-	account   string
-	accounts  map[string]string // username -> secret, Account SID pair
-	keys      map[string]string // username -> secret, API key pair
-	clock     func() time.Time
-	numbers   bool         // billed amounts as JSON numbers
-	kore      *tokenIssuer // KORE mode: Bearer tokens from a token endpoint; nil for Twilio's Basic auth
+	srv        *httptest.Server
+	transport  *http.Transport // behind HTTPClient: trusts the server, keeps connections for concurrent walks
+	data       Account         // without its Samples: usage holds them
+	usage      *store
+	account    string
+	recordHead string            // a usage record's first member, rendered
+	accounts   map[string]string // username -> secret, Account SID pair
+	keys       map[string]string // username -> secret, API key pair
+	clock      func() time.Time
+	numbers    bool         // billed amounts as JSON numbers
+	kore       *tokenIssuer // KORE mode: Bearer tokens from a token endpoint; nil for Twilio's Basic auth
 
 	mu          sync.Mutex
 	faults      []Fault
@@ -55,8 +55,8 @@ type Server struct {
 	requests    []Request
 	maxInFlight int
 	stats       Stats
-	results     *memo[[]record] // aggregated records per query, up to maxMemoRecords
-	bodies      *memo[[]byte]   // rendered pages, up to maxMemoBytes, so that only latency is slow
+	results     *memo[*result] // aggregated records per query, up to maxMemoRecords
+	bodies      *memo[[]byte]  // rendered pages, up to maxMemoBytes, so that only latency is slow
 }
 
 // NewServer starts a Server, in Twilio mode unless [WithKORE] says
@@ -74,19 +74,16 @@ func NewServer(opts ...Option) *Server {
 	if !set.dataSet {
 		set.data = DemoAccount(set.demoSeed, set.clock())
 	}
-	set.data.Samples = byHour(set.data.Samples)
 	s := &Server{
-		data: set.data, samples: set.data.Samples, account: set.accountSID, clock: set.clock, numbers: set.numbers,
+		data: set.data, usage: newStore(set.data.Samples), account: set.accountSID, clock: set.clock, numbers: set.numbers,
+		recordHead:  string(appendJSONString([]byte(`{"account_sid":`), set.accountSID)),
 		accounts:    map[string]string{set.accountSID: set.authToken},
 		keys:        map[string]string{set.apiKey: set.apiSecret},
 		maxInFlight: set.maxInFlight,
-		results:     newMemo(maxMemoRecords, func(r []record) int { return len(r) + 1 }),
+		results:     newMemo(maxMemoRecords, func(r *result) int { return len(r.records) + 1 }),
 		bodies:      newMemo(maxMemoBytes, func(b []byte) int { return len(b) }),
 	}
-	s.amounts = make([]Amount, len(s.samples))
-	for i, sample := range s.samples {
-		s.amounts[i] = mustParseAmount(sample.Billed.String())
-	}
+	s.data.Samples = nil
 	if set.kore {
 		s.kore = newTokenIssuer(set.lifetime, set.clock, set.tls)
 	}
@@ -141,8 +138,9 @@ func (s *Server) Client(opts ...supersim.Option) (*supersim.Client, error) {
 	return supersim.NewClient(append(base, opts...)...)
 }
 
-// Samples returns the usage the server serves, ordered by hour.
-func (s *Server) Samples() []Sample { return s.samples }
+// Samples returns the usage the server serves, ordered by hour: a copy
+// made at each call (the server keeps its samples in a compact form).
+func (s *Server) Samples() []Sample { return s.usage.samples() }
 
 // Totals sums the samples f selects, straight from the dataset: what any
 // walk of the matching usage records must add up to. A zero End is the
@@ -155,8 +153,7 @@ func (s *Server) Totals(f Filter) Totals {
 	if f.Start.IsZero() {
 		f.Start = f.End.AddDate(0, -1, 0)
 	}
-	lo, hi := s.span(f.Start, f.End)
-	return totals(s.samples[lo:hi], s.amounts[lo:hi], f)
+	return s.usage.totals(f)
 }
 
 // InjectFaults makes the next n API requests get f instead of their real

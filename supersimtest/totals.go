@@ -34,16 +34,18 @@ type Filter struct {
 	Start, End                      time.Time
 }
 
-// totals sums the samples that f selects.
-func totals(samples []Sample, amounts []Amount, f Filter) Totals {
-	q := &listQuery{sim: f.Sim, fleet: f.Fleet, network: f.Network, country: strings.ToUpper(f.IsoCountry), start: f.Start, end: f.End}
+// totals sums the samples that f selects, f's defaults resolved.
+func (st *store) totals(f Filter) Totals {
+	q := &listQuery{sim: f.Sim, fleet: f.Fleet, network: f.Network, country: strings.ToUpper(f.IsoCountry)}
+	sel := st.selection(q)
+	lo, hi := st.span(f.Start, f.End)
 	var t Totals
-	for i := range samples {
-		if s := &samples[i]; q.matches(s) {
-			t.Upload += s.Upload
-			t.Download += s.Download
-			t.Total += s.Upload + s.Download
-			t.Billed = t.Billed.add(s.Currency, amounts[i])
+	for i := lo; i < hi; i++ {
+		if r := &st.rows[i]; sel.has(r) {
+			t.Upload += r.upload
+			t.Download += r.download
+			t.Total += r.upload + r.download
+			t.Billed = t.Billed.add(st.currencies.values[st.places.values[r.place].b], st.amounts[r.amount].amount)
 			t.Records++
 		}
 	}

@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
-	"time"
 )
 
 // What the server keeps of the answers it computed.
 const (
-	maxMemoRecords = 1 << 19  // aggregated records, about 100 MiB
-	maxMemoBytes   = 32 << 20 // rendered pages
+	maxMemoRecords = 1 << 17 // aggregated records, 8 MiB (a larger result is kept alone)
+	maxMemoBytes   = 8 << 20 // rendered pages, 20 or more
 )
 
 // listUsageRecords answers GET /v1/UsageRecords: the page of the records
@@ -33,14 +31,14 @@ func (s *Server) listUsageRecords(r *http.Request, _ []string) ([]byte, *apiErro
 	if body, ok := s.bodies.get(bodyKey); ok {
 		return body, nil
 	}
-	records := s.records(q)
-	body, apiErr := l.render(len(records), func(b []byte, from, to int) ([]byte, error) {
+	res := s.result(q)
+	body, apiErr := l.render(len(res.records), func(b []byte, from, to int) ([]byte, error) {
 		b = append(slices.Grow(b, (to-from)*400), '[')
-		for i, rec := range records[from:to] {
-			if i > 0 {
+		for i := from; i < to; i++ {
+			if i > from {
 				b = append(b, ',')
 			}
-			b = s.appendRecord(b, rec)
+			b = s.appendRecord(b, q, res, &res.records[i])
 		}
 		return append(b, ']'), nil
 	})
@@ -50,36 +48,14 @@ func (s *Server) listUsageRecords(r *http.Request, _ []string) ([]byte, *apiErro
 	return body, apiErr
 }
 
-// records returns the whole result of q, aggregated once per distinct query.
-func (s *Server) records(q *listQuery) []record {
+// result returns the whole result of q, aggregated once per distinct
+// query.
+func (s *Server) result(q *listQuery) *result {
 	key := q.resultKey()
 	if cached, ok := s.results.get(key); ok {
 		return cached
 	}
-	lo, hi := s.span(q.start, q.end)
-	records := q.aggregate(s.samples[lo:hi], s.amounts[lo:hi])
-	s.results.put(key, records)
-	return records
-}
-
-// byHour returns samples ordered by hour: samples itself when they are
-// (the demo's are), else a sorted copy, stable.
-func byHour(samples []Sample) []Sample {
-	order := func(a, b Sample) int { return a.Hour.Compare(b.Hour) }
-	if slices.IsSortedFunc(samples, order) {
-		return samples
-	}
-	sorted := slices.Clone(samples)
-	slices.SortStableFunc(sorted, order)
-	return sorted
-}
-
-// span is where the samples of [start, end) are: a query touches only
-// the hours of its range.
-func (s *Server) span(start, end time.Time) (lo, hi int) {
-	at := func(t time.Time) int {
-		return sort.Search(len(s.samples), func(i int) bool { return !s.samples[i].Hour.Before(t) })
-	}
-	lo = at(start)
-	return lo, max(lo, at(end))
+	res := s.usage.aggregate(q)
+	s.results.put(key, res)
+	return res
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // wireMeta is a list page's meta as Twilio sends it, nulls included.
@@ -19,28 +18,56 @@ type wireMeta struct {
 	Key             string  `json:"key"`
 }
 
-// appendRecord appends a record as Twilio sends it, byte for byte what
-// encoding/json makes of it: nulls for empty dimensions and a pending
+// appendRecord appends a record of res, a result of q, as Twilio sends
+// it, byte for byte what encoding/json makes of it: nulls for the
+// dimensions q neither grouped by nor filtered on and for a pending
 // billed_unit, times in RFC 3339 UTC, the amount as a string (or a number
 // with WithBilledAsNumber).
-func (s *Server) appendRecord(b []byte, r record) []byte {
-	b = appendJSONString(append(b, `{"account_sid":`...), s.account)
-	b = appendNullable(append(b, `,"sim_sid":`...), r.sim)
-	b = appendNullable(append(b, `,"network_sid":`...), r.network)
-	b = appendNullable(append(b, `,"fleet_sid":`...), r.fleet)
-	b = appendNullable(append(b, `,"iso_country":`...), r.country)
-	b = r.start.UTC().AppendFormat(append(b, `,"period":{"start_time":"`...), time.RFC3339Nano)
-	b = r.end.UTC().AppendFormat(append(b, `","end_time":"`...), time.RFC3339Nano)
-	b = strconv.AppendInt(append(b, `"},"data_upload":`...), r.upload, 10)
+func (s *Server) appendRecord(b []byte, q *listQuery, res *result, r *record) []byte {
+	st := s.usage
+	b = append(b, s.recordHead...)
+	b = append(b, `,"sim_sid":`...)
+	if q.group == "sim" || q.sim != "" {
+		b = append(b, st.sids.json[st.sims.values[r.sim].a]...)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"network_sid":`...)
+	if q.group == "network" || q.network != "" {
+		b = append(b, st.networks.json[r.network]...)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"fleet_sid":`...)
+	if q.group == "fleet" || q.fleet != "" {
+		b = append(b, st.fleetSIDs.json[st.fleets.values[r.fleet].a]...)
+	} else {
+		b = append(b, "null"...)
+	}
+	place := st.places.values[r.place]
+	b = append(b, `,"iso_country":`...)
+	if q.group == "isoCountry" || q.country != "" {
+		b = append(b, st.countries.json[place.a]...)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = strconv.AppendInt(append(b, res.buckets[r.bucket].period...), r.upload, 10)
 	b = strconv.AppendInt(append(b, `,"data_download":`...), r.download, 10)
 	b = strconv.AppendInt(append(b, `,"data_total":`...), r.upload+r.download, 10)
 	b = append(b, `,"data_total_billed":`...)
-	if s.numbers {
-		b = append(b, r.billed.String()...)
-	} else {
-		b = appendJSONString(b, r.billed.String())
+	if !s.numbers {
+		b = append(b, '"')
 	}
-	return append(appendNullable(append(b, `,"billed_unit":`...), r.currency), '}')
+	if r.big >= 0 {
+		b = append(b, res.bigs[r.big].String()...)
+	} else {
+		b = r.billed.appendTo(b)
+	}
+	if !s.numbers {
+		b = append(b, '"')
+	}
+	b = append(append(b, `,"billed_unit":`...), st.currencies.json[place.b]...)
+	return append(b, '}')
 }
 
 // appendNullable appends v as a JSON string, or null for "".

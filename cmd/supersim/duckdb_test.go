@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,10 +118,10 @@ func parquetTable(dir string) string {
 func TestDuckDBReadsTheParquetExport(t *testing.T) {
 	version := duckdb(t, "SELECT version() AS v") // first: fail at once when DuckDB cannot run
 	t.Logf("DuckDB %v", version[0][0]["v"])
-	srv := newFake(t)
+	g := newKillGate(t, newFake(t))
 	dir := t.TempDir()
 	args := func(extra ...string) []string {
-		return append([]string{"export", "-base-url", srv.URL, "-group", "sim", "-granularity", "hour",
+		return append([]string{"export", "-base-url", g.URL, "-group", "sim", "-granularity", "hour",
 			"-start", "2026-06-08", "-end", "2026-06-15", "-page-size", "500"}, extra...)
 	}
 	csvPath, table, resumed, focus := filepath.Join(dir, "usage.csv"), filepath.Join(dir, "table"), filepath.Join(dir, "resumed"), filepath.Join(dir, "focus")
@@ -131,24 +130,10 @@ func TestDuckDBReadsTheParquetExport(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 	}
 
-	// Killed and resumed: each run is killed a little later than the last.
-	began := time.Now()
-	require.Equal(t, exitOK, runKilled(t, commandProcess(args("-format", "parquet", "-o", filepath.Join(dir, "timed")), io.Discard), time.Minute))
-	took := time.Since(began)
-	kills := 0
-	for runs := 1; ; runs++ {
-		require.LessOrEqual(t, runs, 30, "30 runs did not complete the export")
-		after := took * time.Duration(runs) / 10
-		if runs > 12 {
-			after = time.Minute
-		}
-		code := runKilled(t, commandProcess(args("-format", "parquet", "-o", resumed, "-checkpoint", filepath.Join(dir, "resumed.ckpt")), io.Discard), after)
-		if code == exitOK {
-			break
-		}
-		require.Equal(t, -1, code, "killed, or done")
-		kills++
-	}
+	// Killed and resumed: each run is killed at a later event than the last.
+	kills := killedUntilDone(t, g, func() *exec.Cmd {
+		return commandProcess(args("-format", "parquet", "-o", resumed, "-checkpoint", filepath.Join(dir, "resumed.ckpt")), io.Discard)
+	}, func(int) {})
 	t.Logf("%d kills before the export completed", kills)
 	assert.Positive(t, kills)
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -305,56 +306,37 @@ func TestParquetCheckpointResumesByPartFiles(t *testing.T) {
 }
 
 // TestKilledParquetExportResumesToTheSameTable kills a checkpointed
-// Parquet export (SIGKILL) at random moments: every file under a final
+// Parquet export (SIGKILL) at events of its runs: every file under a final
 // name is a whole Parquet file, and once complete the table holds the
 // files and rows of an export that was never killed.
 func TestKilledParquetExportResumesToTheSameTable(t *testing.T) {
 	t.Parallel()
-	srv := newFake(t)
+	g := newKillGate(t, newFake(t))
 	dir := t.TempDir()
 	args := func(out string, extra ...string) []string {
-		return append([]string{"export", "-base-url", srv.URL, "-format", "parquet", "-group", "sim", "-granularity", "hour",
+		return append([]string{"export", "-base-url", g.URL, "-format", "parquet", "-group", "sim", "-granularity", "hour",
 			"-start", "2026-06-12", "-end", "2026-06-15", "-page-size", "300", "-o", out}, extra...)
 	}
-	// Clean runs: the reference, and the shorter of two bounds the kill times.
 	ref := filepath.Join(dir, "ref")
-	took := time.Minute
 	for i := range 2 {
-		began := time.Now()
-		require.Equal(t, exitOK, runKilled(t, commandProcess(args(filepath.Join(ref, strconv.Itoa(i))), io.Discard), time.Minute))
-		took = min(took, time.Since(began))
+		g.arm(killPoint{})
+		require.Equal(t, exitOK, run(t, commandProcess(args(filepath.Join(ref, strconv.Itoa(i))), io.Discard), nil, g.release))
 	}
 	want := readParquetDir(t, filepath.Join(ref, "0"))
 	require.Equal(t, want, readParquetDir(t, filepath.Join(ref, "1")))
 	require.Len(t, want, 3)
 
 	out, cp := filepath.Join(dir, "out"), filepath.Join(dir, "out.ckpt")
-	kills := 0
-	for runs := 1; ; runs++ {
-		require.LessOrEqual(t, runs, 30, "30 runs did not complete the export")
-		// Each run a little later, so each gets further; after 8, enough kills:
-		// on a loaded machine a run may get little done before its kill.
-		after := took * time.Duration(runs) / 10
-		if runs > 8 {
-			after = time.Minute
-		}
-		code := runKilled(t, commandProcess(args(out, "-checkpoint", cp), io.Discard), after)
-		if code < 0 {
-			kills++
-		}
+	kills := killedUntilDone(t, g, func() *exec.Cmd { return commandProcess(args(out, "-checkpoint", cp), io.Discard) }, func(code int) {
 		for name, rows := range readParquetDir(t, out) { // fails on a part file under its final name that is not whole
 			if code < 0 {
 				continue // a killed run may leave a whole part the checkpoint does not count yet
 			}
 			assert.Equal(t, want[name], rows, name)
 		}
-		if code == exitOK {
-			break
-		}
-		require.Equal(t, -1, code, "killed, or done")
-	}
+	})
 	assert.Equal(t, want, readParquetDir(t, out), "the same files with the same rows")
-	t.Logf("%d kills; a clean run took %v", kills, took)
+	t.Logf("%d kills", kills)
 	assert.Positive(t, kills)
 	_, err := os.Stat(cp)
 	assert.False(t, errors.Is(err, os.ErrNotExist), "the checkpoint says complete")

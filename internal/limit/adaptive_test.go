@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,44 +128,46 @@ func TestAdaptiveRefusalsOfOneRoundLowerTheLimitOnce(t *testing.T) {
 
 func TestAdaptiveWaitersGoInOrderAndLeaveOnCancel(t *testing.T) {
 	t.Parallel()
-	a := NewAdaptive()
-	var held []*Ticket
-	for range InitialLimit {
-		ticket, err := a.Acquire(context.Background(), false)
-		require.NoError(t, err)
-		held = append(held, ticket)
-	}
-	gone, leave := context.WithCancel(context.Background())
-	leaving := make(chan error, 1)
-	go func() {
-		_, err := a.Acquire(gone, false)
-		leaving <- err
-	}()
-	waitForWaiters(t, a, 1)
-	leave()
-	require.ErrorIs(t, <-leaving, context.Canceled)
-	waitForWaiters(t, a, 0)
-	order := make(chan int, 2)
-	for i := range 2 {
-		go func() {
+	synctest.Test(t, func(t *testing.T) {
+		a := NewAdaptive()
+		var held []*Ticket
+		for range InitialLimit {
 			ticket, err := a.Acquire(context.Background(), false)
-			if err == nil {
-				order <- i
-				ticket.Release(false)
-			}
+			require.NoError(t, err)
+			held = append(held, ticket)
+		}
+		gone, leave := context.WithCancel(context.Background())
+		leaving := make(chan error, 1)
+		go func() {
+			_, err := a.Acquire(gone, false)
+			leaving <- err
 		}()
-		waitForWaiters(t, a, i+1)
-	}
-	waitForWaiters(t, a, 2)
-	held[0].Release(false) // one slot: the first waiter takes it, then hands it on
-	assert.Equal(t, 0, <-order)
-	assert.Equal(t, 1, <-order)
-	for _, ticket := range held[1:] {
-		ticket.Release(false)
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	assert.Zero(t, a.inFlight)
+		waitForWaiters(t, a, 1)
+		leave()
+		require.ErrorIs(t, <-leaving, context.Canceled)
+		waitForWaiters(t, a, 0)
+		order := make(chan int, 2)
+		for i := range 2 {
+			go func() {
+				ticket, err := a.Acquire(context.Background(), false)
+				if err == nil {
+					order <- i
+					ticket.Release(false)
+				}
+			}()
+			waitForWaiters(t, a, i+1)
+		}
+		waitForWaiters(t, a, 2)
+		held[0].Release(false) // one slot: the first waiter takes it, then hands it on
+		assert.Equal(t, 0, <-order)
+		assert.Equal(t, 1, <-order)
+		for _, ticket := range held[1:] {
+			ticket.Release(false)
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		assert.Zero(t, a.inFlight)
+	})
 }
 
 // waitForWaiters waits until n goroutines are queued in a.
@@ -174,14 +176,14 @@ func waitForWaiters(t *testing.T, a *Adaptive, n int) {
 	waitForQueue(t, &a.mu, &a.queue, n)
 }
 
-// waitForQueue waits until n goroutines are in q, guarded by mu.
+// waitForQueue waits until every other goroutine of the synctest bubble
+// is blocked, and checks that n of them are queued in q, guarded by mu.
 func waitForQueue(t *testing.T, mu *sync.Mutex, q *queue, n int) {
 	t.Helper()
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return q.len() == n
-	}, 5*time.Second, time.Millisecond)
+	synctest.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, n, q.len(), "goroutines queued")
 }
 
 // Of two requests sent at once, one refused: the one served says nothing

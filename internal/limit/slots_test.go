@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -11,20 +12,22 @@ import (
 
 func TestSlotsAdmitLowestPriorityFirst(t *testing.T) {
 	t.Parallel()
-	s := NewSlots(1, nil)
-	require.NoError(t, s.Acquire(context.Background(), 0))
-	order := make(chan int, 3)
-	for i, prio := range []int{7, 3, 5} {
-		go func() {
-			if s.Acquire(context.Background(), prio) == nil {
-				order <- prio
-				s.Release()
-			}
-		}()
-		waitForSlotWaiters(t, s, i+1)
-	}
-	s.Release()
-	assert.Equal(t, []int{3, 5, 7}, []int{<-order, <-order, <-order})
+	synctest.Test(t, func(t *testing.T) {
+		s := NewSlots(1, nil)
+		require.NoError(t, s.Acquire(context.Background(), 0))
+		order := make(chan int, 3)
+		for i, prio := range []int{7, 3, 5} {
+			go func() {
+				if s.Acquire(context.Background(), prio) == nil {
+					order <- prio
+					s.Release()
+				}
+			}()
+			waitForSlotWaiters(t, s, i+1)
+		}
+		s.Release()
+		assert.Equal(t, []int{3, 5, 7}, []int{<-order, <-order, <-order})
+	})
 }
 
 func TestSlotsFollowTheirBound(t *testing.T) {
@@ -50,17 +53,19 @@ func TestSlotsFollowTheirBound(t *testing.T) {
 
 func TestSlotsWaiterLeavesOnCancel(t *testing.T) {
 	t.Parallel()
-	s := NewSlots(1, nil)
-	require.NoError(t, s.Acquire(context.Background(), 0))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Acquire(ctx, 0) }()
-	waitForSlotWaiters(t, s, 1)
-	cancel()
-	require.ErrorIs(t, <-done, context.Canceled)
-	s.Release()
-	require.NoError(t, s.Acquire(context.Background(), 0), "the slot is free again")
-	s.Release()
+	synctest.Test(t, func(t *testing.T) {
+		s := NewSlots(1, nil)
+		require.NoError(t, s.Acquire(context.Background(), 0))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- s.Acquire(ctx, 0) }()
+		waitForSlotWaiters(t, s, 1)
+		cancel()
+		require.ErrorIs(t, <-done, context.Canceled)
+		s.Release()
+		require.NoError(t, s.Acquire(context.Background(), 0), "the slot is free again")
+		s.Release()
+	})
 }
 
 // waitForSlotWaiters waits until n goroutines are queued in s.
