@@ -69,10 +69,10 @@ func BenchmarkParquetVersusCSV(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		return &exporter{out: out, page: newPageBuffer("csv", nil)}
+		return &exporter{out: out, page: newPageBuffer("csv", nil, nil)}
 	})
 	parquetWrite, peak := writeMany(b, base, many, func(dir string) exportSink {
-		return &parquetExporter{dir: dir, part: newPartWriter(nil)}
+		return &parquetExporter{dir: dir, part: newPartWriter(nil, nil)}
 	})
 	b.ReportMetric(csvWrite, "write-csv-records/s")
 	b.ReportMetric(parquetWrite, "write-parquet-records/s")
@@ -223,4 +223,62 @@ func sampleHeap() (stop func(), peak *uint64) {
 		}
 	}()
 	return func() { close(done); wg.Wait() }, peak
+}
+
+// BenchmarkUsageNames measures what names cost a report: "usage -group
+// sim" over a month by day (the demo's 100 SIMs, some 3,100 records in 4
+// pages, windowed), over 31 days at once (one page) and over three days
+// by day (three windows of one page), from the fake API
+// at 50 ms a request, with names (one walk of the Sims list, overlapped
+// with the usage walk) and with -names=false, alternately in either order.
+// It reports the wall time of each and their ratio (target: ≤ 1.2), and
+// checks that names cost one request a run (the demo's SIMs fit a page).
+func BenchmarkUsageNames(b *testing.B) {
+	srv := supersimtest.NewServer(supersimtest.WithClock(clock))
+	b.Cleanup(srv.Close)
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"by-day", []string{"-granularity", "day", "-start", "2026-05-15", "-end", "2026-06-15"}},
+		{"whole", []string{"-start", "2026-05-15", "-end", "2026-06-15"}},
+		{"three-days", []string{"-granularity", "day", "-start", "2026-06-12", "-end", "2026-06-15"}},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			args := append([]string{"usage", "-base-url", srv.URL, "-group", "sim", "-format", "csv"}, tt.args...)
+			before := simsRequests(srv)
+			srv.SetLatency(0)
+			benchRun(b, args...) // the fake API aggregates once per query
+			srv.SetLatency(50 * time.Millisecond)
+			defer srv.SetLatency(0)
+			var took [2]time.Duration
+			round := 0
+			for b.Loop() {
+				for i := range 2 {
+					which := (i + round) % 2
+					began := time.Now()
+					benchRun(b, append(args, "-names="+[]string{"true", "false"}[which])...)
+					took[which] += time.Since(began)
+				}
+				round++
+			}
+			if sims, want := simsRequests(srv)-before, 1+round; sims != want { // the warm-up run has names too
+				b.Errorf("%d requests of /v1/Sims in %d runs with names; want one each", sims, want)
+			}
+			b.ReportMetric(took[0].Seconds()/float64(round), "s/names")
+			b.ReportMetric(took[1].Seconds()/float64(round), "s/sids")
+			b.ReportMetric(float64(took[0])/float64(took[1]), "names/sids")
+		})
+	}
+}
+
+// simsRequests counts the requests of the Sims list that srv has seen.
+func simsRequests(srv *supersimtest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Path == "/v1/Sims" {
+			n++
+		}
+	}
+	return n
 }

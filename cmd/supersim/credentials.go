@@ -7,22 +7,35 @@ import (
 	"strings"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/apirules"
 )
 
 // credentialPair is one pair of environment variables that the SDK reads.
 type credentialPair struct {
 	provider    string // "Twilio" or "KORE"
 	id, secret  string // the variables' names
+	what        string // what the pair holds, for -help
 	option      func(id, secret string) supersim.Option
 	maxPageSize int // the provider's PageSize limit
 }
 
 // credentialPairs are the pairs in the order the SDK's NewClient tries
-// them: the first complete one wins.
-var credentialPairs = []credentialPair{
-	{"Twilio", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", supersim.WithCredentials, supersim.MaxPageSize},
-	{"Twilio", "TWILIO_API_KEY", "TWILIO_API_SECRET", supersim.WithAPIKey, supersim.MaxPageSize},
-	{"KORE", "KORE_CLIENT_ID", "KORE_CLIENT_SECRET", supersim.WithKORE, supersim.MaxKOREPageSize},
+// them: the first complete one wins. They are the SDK's own list
+// (internal/apirules), so that the command reads what the SDK reads.
+var credentialPairs = pairsOf(apirules.CredentialPairs)
+
+// pairsOf returns the command's view of the SDK's credential pairs: HTTP
+// Basic for Twilio (an Account SID or an API Key SID as the user alike),
+// OAuth 2.0 client credentials for KORE.
+func pairsOf(rules []apirules.CredentialPair) []credentialPair {
+	pairs := make([]credentialPair, len(rules))
+	for i, r := range rules {
+		pairs[i] = credentialPair{"Twilio", r.ID, r.Secret, r.What, supersim.WithCredentials, supersim.MaxPageSize}
+		if r.KORE {
+			pairs[i] = credentialPair{"KORE", r.ID, r.Secret, r.What, supersim.WithKORE, supersim.MaxKOREPageSize}
+		}
+	}
+	return pairs
 }
 
 // credentials is where a run reads usage from.
@@ -128,11 +141,18 @@ func unknownVariables(env environment) []string {
 }
 
 // credentialsHelp is the environment section of every -help.
-const credentialsHelp = `Environment (the first complete pair wins, as in the SDK):
-  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN    Twilio: Account SID and Auth Token
-  TWILIO_API_KEY, TWILIO_API_SECRET        Twilio: API Key SID and secret
-  KORE_CLIENT_ID, KORE_CLIENT_SECRET       KORE: OAuth 2.0 client credentials
-Without a complete pair the command fails (exit 2) unless -demo is given:
+var credentialsHelp = environmentHelp(credentialPairs)
+
+// environmentHelp writes the environment section of -help for pairs.
+func environmentHelp(pairs []credentialPair) string {
+	var b strings.Builder
+	b.WriteString("Environment (the first complete pair wins, as in the SDK):\n")
+	for _, p := range pairs {
+		fmt.Fprintf(&b, "  %-39s  %s\n", p.id+", "+p.secret, p.what)
+	}
+	b.WriteString(`Without a complete pair the command fails (exit 2) unless -demo is given:
 -demo reads the demo dataset of the built-in fake API (100 SIMs, 4 fleets,
 5 networks, 5 weeks of hourly usage) and no account.
-`
+`)
+	return b.String()
+}

@@ -91,10 +91,12 @@ func TestKORECredentials(t *testing.T) {
 	assert.Contains(t, r.stderr, "reading KORE, credentials from KORE_CLIENT_ID and KORE_CLIENT_SECRET at "+srv.URL)
 	assert.Contains(t, r.stdout, `"provider": "KORE"`)
 	assert.NotContains(t, r.stderr, supersimtest.ClientSecret)
-	reqs := srv.Requests()
+	reqs := requestsTo(srv)["/v1/UsageRecords"]
 	require.NotEmpty(t, reqs)
-	assert.Equal(t, supersimtest.AuthBearer, reqs[0].Auth)
-	assert.Equal(t, "249", reqs[0].Query.Get("PageSize"), "KORE's largest page by default")
+	assert.Equal(t, "249", reqs[0].Get("PageSize"), "KORE's largest page by default")
+	for _, req := range srv.Requests() {
+		assert.Equal(t, supersimtest.AuthBearer, req.Auth, req.Path)
+	}
 
 	r = runCmd(t, env, "usage", "-base-url", srv.URL, "-token-url", srv.TokenURL(), "-page-size", "250")
 	assert.Equal(t, exitUsage, r.code)
@@ -131,9 +133,10 @@ func TestRefusedCredentialsExit1WithTwilioCodeAndNoSecret(t *testing.T) {
 	}
 
 	// The API's own refusals (a range too long for Group sim, should one
-	// get past the command's checks) come through too, as API errors.
+	// get past the command's checks) come through too, as API errors. A
+	// failed usage walk fails the report whatever the names walk did.
 	srv.InjectFaults(1, supersimtest.FaultStatus(http.StatusBadRequest, supersim.CodeSimRangeTooLong, ""))
-	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim")
+	r := runCmd(t, twilioEnv(), "usage", "-base-url", srv.URL, "-group", "sim", "-names=false") // the fault for the usage walk, not the names
 	assert.Equal(t, exitAPIError, r.code)
 	assert.Contains(t, r.stderr, "Twilio error 83603")
 	assert.Equal(t, 1, strings.Count(r.stderr, "Twilio error 83603"), "said once")

@@ -53,7 +53,7 @@ InvoiceIssuerName (Twilio or KORE), the other mandatory columns null, and
 x_ columns for upload, download, fleet, network and country.
 
 A progress line (records, pages, rate, elapsed) shows on stderr when it is a
-terminal.
+terminal, unless the records go to that terminal too (stdout, without -o).
 `
 
 // exportFormats are the export's formats, the default first.
@@ -64,13 +64,18 @@ func (a *app) export(ctx context.Context, args []string) int {
 	q := newQueryFlags("export", exportIntro, exportFormats)
 	outPath := q.fs.String("o", "", "write to `FILE` (as FILE.partial until complete) instead of stdout;\nfor -format parquet, the directory of its files")
 	cpPath := q.fs.String("checkpoint", "", "save progress in `FILE` after every page (every part file for\nParquet) and resume from it (needs -o)")
-	q.fs.StringVar(&q.schema, "schema", "export", "columns: export (the API's fields) or focus (FinOps FOCUS 1.2)")
+	q.fs.StringVar(&q.schema, "schema", "export", "columns: export (the API's fields) or focus (FinOps FOCUS\n1.2)")
+	withNames := q.fs.Bool("names", false, "add sim_name (unique name, else ICCID) and fleet_name (unique\nname) columns, from the Sims and Fleets lists")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
 	if q.schema != "export" && q.schema != "focus" {
 		return a.usageError(q, fmt.Errorf("-schema %q: want export or focus", q.schema))
 	}
+	if *withNames && q.schema == "focus" {
+		return a.usageError(q, errors.New("-names goes with -schema export: FOCUS has columns of its own"))
+	}
+	q.names = *withNames
 	checkFlags := checkOutputFlags
 	if q.format == "parquet" {
 		checkFlags = checkParquetFlags
@@ -92,11 +97,20 @@ func (a *app) export(ctx context.Context, args []string) int {
 	if q.schema == "focus" {
 		focus = newFocusRow(client.Provider())
 	}
+	var names *recordNames
+	if q.names {
+		namesCtx, stopNames := context.WithCancel(ctx)
+		names = startRecordNames(namesCtx, client, opts.Fleet) // while the first pages are read
+		defer func() {
+			stopNames()
+			names.wait()
+		}()
+	}
 	var e exportSink
 	if q.format == "parquet" {
-		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
+		e, err = a.startParquet(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus, names)
 	} else {
-		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus)
+		e, err = a.startExport(q, &opts, creds.provider, *outPath, *cpPath, a.now(), focus, names)
 	}
 	if err != nil {
 		return a.setupFailed(q, err)
@@ -107,11 +121,17 @@ func (a *app) export(ctx context.Context, args []string) int {
 		return exitCode(a.stderr, cp.Records)
 	}
 
-	progress := newProgress(a.stderr, isTerminal(a.stderr))
+	progress := newProgress(a.stderr, showProgress(isTerminal(a.stderr), *outPath == "" && isTerminal(a.stdout)))
 	it := client.ListUsageRecords(ctx, &opts)
 	defer it.Stop()
 	err = e.drain(it, progress)
 	progress.finish()
+	var namesFailed *namesError
+	if errors.As(err, &namesFailed) { // an API failure, not a failed write
+		code := fail(ctx, a.stderr, namesFailed, creds)
+		e.abandon(a.stderr)
+		return code
+	}
 	if err != nil {
 		return e.writeFailed(a.stderr, err)
 	}
@@ -128,7 +148,11 @@ func (a *app) export(ctx context.Context, args []string) int {
 	if resumed > 0 {
 		thisRun = fmt.Sprintf(", %d of them in this run", records-resumed)
 	}
-	fmt.Fprintf(a.stderr, "supersim: exported %s (%s) to %s%s\n", plural(int(records), "record"), e.pieces(), e.name(), thisRun)
+	pieces := ""
+	if p := e.pieces(); p != "" {
+		pieces = " (" + p + ")"
+	}
+	fmt.Fprintf(a.stderr, "supersim: exported %s%s to %s%s\n", plural(int(records), "record"), pieces, e.name(), thisRun)
 	return exitCode(a.stderr, records)
 }
 
@@ -148,7 +172,7 @@ type exportSink interface {
 	// counts are the records exported, and those the output held when
 	// this run began.
 	counts() (records, resumed int64)
-	// pieces says what the records came in: pages, or files.
+	// pieces says what files the records came in, "" for a stream.
 	pieces() string
 	// name is the output's name for messages.
 	name() string
@@ -211,11 +235,12 @@ type exporter struct {
 // with a new one) it starts the output afresh; with a checkpoint that
 // exists, it checks that it is for the same export, cuts the output back
 // to its whole part and sets opts to go on from there. focus makes FOCUS
-// rows for -schema focus (nil otherwise). Its errors are outputErrors or
+// rows for -schema focus (nil otherwise); names names SIMs and fleets for
+// -names (nil otherwise). Its errors are outputErrors or
 // usage errors; it leaves no output file behind on either.
 func (a *app) startExport(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, outPath, cpPath string, now time.Time,
-	focus func(supersim.UsageRecord) (focusRow, error)) (*exporter, error) {
-	e := &exporter{page: newPageBuffer(q.format, focus), cpPath: cpPath}
+	focus func(supersim.UsageRecord) (focusRow, error), names *recordNames) (*exporter, error) {
+	e := &exporter{page: newPageBuffer(q.format, focus, names), cpPath: cpPath}
 	if cpPath != "" {
 		cp, resumed, err := a.openCheckpoint(q, opts, provider, outPath, cpPath, now)
 		if err != nil {
@@ -346,6 +371,9 @@ func exportQuery(q *queryFlags, opts supersim.ListUsageRecordsOptions, provider,
 	if q.schema == "focus" { // absent for the export's own columns, as in checkpoints made before -schema
 		query["schema"] = q.schema
 	}
+	if q.names { // absent without, as in checkpoints made before -names
+		query["names"] = "true"
+	}
 	return query
 }
 
@@ -449,8 +477,11 @@ func (e *exporter) complete() error {
 // began.
 func (e *exporter) counts() (records, resumed int64) { return e.records, e.resumedRecords }
 
-// pieces counts the pages the records came in.
-func (e *exporter) pieces() string { return plural(int(e.pages), "page") }
+// pieces is "": a stream is one output. (The summary counts no pages: a
+// windowed walk sizes its windows from the records seen while fetches
+// overlap, so identical runs may read the same records in more or fewer
+// pages, and the count would vary between them.)
+func (e *exporter) pieces() string { return "" }
 
 // name is the output's name for messages.
 func (e *exporter) name() string { return e.out.name() }

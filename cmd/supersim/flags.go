@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/apirules"
 )
 
 // queryFlags are the flags that usage and export share: what to read, and
@@ -25,6 +26,8 @@ type queryFlags struct {
 	baseURL, tokenURL            string
 	wholeBuckets                 bool   // export -checkpoint: the period ends at the last whole bucket
 	schema                       string // export -schema: export or focus
+	names                        bool   // export -names: sim_name and fleet_name columns
+	sumsBuckets                  bool   // usage: a whole period too long for one request is read in buckets, summed
 
 	fs          *flag.FlagSet
 	name, intro string   // the subcommand and its help's first paragraph
@@ -48,13 +51,13 @@ func newQueryFlags(name, intro string, formats []string) *queryFlags {
 	fs.StringVar(&q.fleet, "fleet", "", "only this Fleet: SID (HF...) or unique name")
 	fs.StringVar(&q.network, "network", "", "only this Network: SID (HW...)")
 	fs.StringVar(&q.country, "country", "", "only this country: ISO 3166-1 alpha-2 code (FR)")
-	fs.StringVar(&q.group, "group", "", "group by `dimension`: sim, fleet, network or isoCountry")
+	fs.StringVar(&q.group, "group", "", "group by `dimension`: sim, fleet, network or country (isoCountry too)")
 	fs.StringVar(&q.granularity, "granularity", "all", "time buckets: hour, day or all")
-	fs.StringVar(&q.start, "start", "", "inclusive start, UTC: YYYY-MM-DD or RFC 3339, at most 18 months back (default one month before -end)")
-	fs.StringVar(&q.end, "end", "", "exclusive end, UTC: YYYY-MM-DD or RFC 3339, at the latest the end of today (default the start of today, UTC)")
-	fs.IntVar(&q.pageSize, "page-size", 0, "records per page (default the provider's largest: 1000 on Twilio, 249 on KORE)")
+	fs.StringVar(&q.start, "start", "", "inclusive start, UTC: YYYY-MM-DD or RFC 3339, at most 546 days\n(18 months, the shortest) before today (default one month before -end)")
+	fs.StringVar(&q.end, "end", "", "exclusive end, UTC: YYYY-MM-DD or RFC 3339, at the latest the end of\ntoday (default the start of today, UTC)")
+	fs.IntVar(&q.pageSize, "page-size", 0, "records per page (default the provider's largest: 1000 on Twilio,\n249 on KORE)")
 	fs.IntVar(&q.concurrency, "concurrency", defaultConcurrency,
-		fmt.Sprintf("requests at once, 1 to %d, for hour or day buckets from a bucket boundary (0: one request after another)", supersim.MaxConcurrency))
+		fmt.Sprintf("requests at once, 1 to %d, for hour or day buckets from a bucket\nboundary (0: one request after another)", supersim.MaxConcurrency))
 	fs.StringVar(&q.format, "format", formats[0], "output `format`: "+strings.Join(formats, ", "))
 	fs.BoolVar(&q.demo, "demo", false, "read the demo dataset of the built-in fake API; no credentials needed")
 	fs.StringVar(&q.baseURL, "base-url", "", "API origin, for a proxy (default the provider's)")
@@ -100,7 +103,7 @@ func (q *queryFlags) isSet(name string) bool {
 func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUsageRecordsOptions, error) {
 	opts := supersim.ListUsageRecordsOptions{
 		Sim: q.sim, Fleet: q.fleet, Network: q.network, IsoCountry: q.country,
-		Group: supersim.Group(q.group), Granularity: supersim.Granularity(q.granularity),
+		Group: groupOf(q.group), Granularity: supersim.Granularity(q.granularity),
 		PageSize: q.pageSize, Concurrency: q.concurrency,
 	}
 	if opts.PageSize == 0 {
@@ -116,13 +119,13 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 	if err := q.checkPeriod(opts, now); err != nil {
 		return opts, err
 	}
+	if q.sumsBuckets {
+		opts.Granularity = summedGranularity(opts)
+	}
 	if !q.isSet("concurrency") && !windowed(opts) {
 		opts.Concurrency = 0 // the default applies where windows do; an explicit -concurrency goes to the SDK as given
 	}
-	if err := opts.Validate(); err != nil {
-		return opts, flagErrors(err)
-	}
-	if !windowed(opts) || opts.Concurrency == 0 {
+	if !windowed(opts) || opts.Concurrency == 0 { // before the SDK's own check, to word it with flags and say why
 		why := "-granularity hour or day from a bucket boundary is read in windows of one request each"
 		if opts.Concurrency == 0 && windowed(opts) {
 			why = "-concurrency 0 reads it in one sequence; leave it out, or set 1 or more, to read it in windows"
@@ -131,20 +134,50 @@ func (q *queryFlags) options(now time.Time, creds *credentials) (supersim.ListUs
 			return opts, err
 		}
 	}
+	if err := opts.Validate(); err != nil {
+		return opts, flagErrors(err)
+	}
 	return opts, nil
+}
+
+// summedGranularity is the granularity a report reads opts' period in:
+// opts' own, or, for the whole period (-granularity all) when it is longer
+// than one request may read (31 days with -group sim, 546 days else), day
+// buckets (hour buckets when -start or -end is on a whole UTC hour but not
+// at a midnight), which are read in windows (-concurrency) and summed by
+// the report: the same totals, however long the period. A period off the
+// hour keeps all, and is refused as too long.
+func summedGranularity(opts supersim.ListUsageRecordsOptions) supersim.Granularity {
+	if opts.Granularity != supersim.GranularityAll {
+		return opts.Granularity
+	}
+	if days, _ := apirules.MaxRangeDays(string(opts.Group), string(opts.Granularity)); !opts.EndTime.After(opts.StartTime.AddDate(0, 0, days)) {
+		return opts.Granularity
+	}
+	for _, g := range []supersim.Granularity{supersim.GranularityDay, supersim.GranularityHour} {
+		unit, _ := apirules.Boundary(string(g))
+		if apirules.OnBoundary(opts.StartTime, unit) && apirules.OnBoundary(opts.EndTime, unit) {
+			return g
+		}
+	}
+	return opts.Granularity
+}
+
+// groupOf is the API's Group for -group: "country", like the -country
+// filter, is the API's isoCountry.
+func groupOf(flag string) supersim.Group {
+	if flag == "country" {
+		return supersim.GroupIsoCountry
+	}
+	return supersim.Group(flag)
 }
 
 // windowed reports whether opts describe a walk the SDK can split into
 // windows: hour or day buckets from a bucket boundary (a UTC hour; a UTC
 // midnight for day).
 func windowed(opts supersim.ListUsageRecordsOptions) bool {
-	switch opts.Granularity {
-	case supersim.GranularityHour:
-		return opts.StartTime.Equal(opts.StartTime.Truncate(time.Hour))
-	case supersim.GranularityDay:
-		return opts.StartTime.Equal(opts.StartTime.Truncate(day))
-	}
-	return false
+	unit, _ := apirules.Boundary(string(opts.Granularity))
+	return unit != 0 && apirules.OnBoundary(opts.StartTime, unit)
 }
 
 // flagNames maps the SDK's wire names of options to the flags that set them.

@@ -28,13 +28,23 @@ type gate struct {
 	done chan struct{} // closed at cleanup: lets a held request go
 }
 
-func newGate(t *testing.T, fake *supersimtest.Server) *gate {
+// reverseProxy is a proxy to the fake API, on a transport of its own whose
+// idle connections are closed at cleanup (after the servers that use it,
+// whose cleanups are registered later).
+func reverseProxy(t *testing.T, fake *supersimtest.Server) *httputil.ReverseProxy {
 	t.Helper()
 	target, err := url.Parse(fake.URL)
 	require.NoError(t, err)
 	transport := &http.Transport{}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.Transport = transport
+	t.Cleanup(transport.CloseIdleConnections)
+	return proxy
+}
+
+func newGate(t *testing.T, fake *supersimtest.Server) *gate {
+	t.Helper()
+	proxy := reverseProxy(t, fake)
 	g := &gate{held: make(chan struct{}), done: make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
@@ -60,7 +70,6 @@ func newGate(t *testing.T, fake *supersimtest.Server) *gate {
 	t.Cleanup(func() {
 		close(g.done)
 		srv.Close()
-		transport.CloseIdleConnections()
 	})
 	g.URL = srv.URL
 	return g

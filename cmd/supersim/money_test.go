@@ -42,9 +42,9 @@ func TestReportKeepsCurrenciesApart(t *testing.T) {
 
 	csvOut := runCmd(t, twilioEnv(), append(args, "-format", "csv")...)
 	require.Equal(t, exitOK, csvOut.code, csvOut.stderr)
-	assert.Contains(t, csvOut.stdout, "group,"+simB+",2026-06-10T00:00:00Z,2026-06-11T00:00:00Z,2000,6000,8000,1.50;0.25,EUR;USD\n")
-	assert.Contains(t, csvOut.stdout, "group,"+simA+",2026-06-10T00:00:00Z,2026-06-11T00:00:00Z,3000,9000,12000,0.15,USD\n")
-	assert.Contains(t, csvOut.stdout, "total,,2026-06-10T00:00:00Z,2026-06-11T00:00:00Z,5000,15000,20000,1.50;0.40,EUR;USD\n")
+	assert.Contains(t, csvOut.stdout, "group,"+simB+",,2026-06-10T00:00:00Z,2026-06-11T00:00:00Z,2000,6000,8000,1.50;0.25,EUR;USD,false\n")
+	assert.Contains(t, csvOut.stdout, "group,"+simA+",,2026-06-10T00:00:00Z,2026-06-11T00:00:00Z,3000,9000,12000,0.15,USD,false\n")
+	assert.Contains(t, csvOut.stdout, "total,,,2026-06-10T00:00:00Z,2026-06-11T00:00:00Z,5000,15000,20000,1.50;0.40,EUR;USD,false\n")
 
 	jsonOut := runCmd(t, twilioEnv(), append(args, "-format", "json")...)
 	require.Equal(t, exitOK, jsonOut.code, jsonOut.stderr)

@@ -79,6 +79,27 @@ func newExportRow(r supersim.UsageRecord) (exportRow, error) {
 		r.Period.StartTime.UTC(), r.Period.EndTime.UTC(), r.DataUpload, r.DataDownload, r.DataTotal, billed, r.BilledUnit}, nil
 }
 
+// namedExportRow is a record in a Parquet export -names: the export's
+// columns, then the names of its SIM and fleet (null when unknown).
+type namedExportRow struct {
+	exportRow
+	SimName   string `parquet:"sim_name,optional,dict"`
+	FleetName string `parquet:"fleet_name,optional,dict"`
+}
+
+// namedRowOf returns the function that makes the rows of a Parquet
+// export -names, with the names that names reads.
+func namedRowOf(names *recordNames) func(supersim.UsageRecord) (namedExportRow, error) {
+	return func(r supersim.UsageRecord) (namedExportRow, error) {
+		sim, fleet, err := names.of(r)
+		if err != nil {
+			return namedExportRow{}, err
+		}
+		row, err := newExportRow(r)
+		return namedExportRow{row, sim, fleet}, err
+	}
+}
+
 // orAll names a record's SIM for messages: its SID, or "all SIMs".
 func orAll(sim string) string {
 	if sim == "" {
@@ -235,10 +256,10 @@ type parquetExporter struct {
 // holds no part files yet, or, with a checkpoint that exists, from where
 // it stands, after removing the files that followed it. Its errors are
 // outputErrors or usage errors. focus makes FOCUS rows for -schema focus
-// (nil otherwise).
+// (nil otherwise); names names SIMs and fleets for -names (nil otherwise).
 func (a *app) startParquet(q *queryFlags, opts *supersim.ListUsageRecordsOptions, provider, dir, cpPath string, now time.Time,
-	focus func(supersim.UsageRecord) (focusRow, error)) (*parquetExporter, error) {
-	e := &parquetExporter{dir: resolvedPath(dir), cpPath: cpPath, part: newPartWriter(focus)}
+	focus func(supersim.UsageRecord) (focusRow, error), names *recordNames) (*parquetExporter, error) {
+	e := &parquetExporter{dir: resolvedPath(dir), cpPath: cpPath, part: newPartWriter(focus, names)}
 	if cpPath != "" {
 		cp, resumed, err := a.openCheckpoint(q, opts, provider, dir, cpPath, now)
 		if err != nil {
@@ -285,11 +306,15 @@ func (e *parquetExporter) takeUp() error {
 	return nil
 }
 
-// newPartWriter returns the partWriter of the export's own columns, or of
-// FOCUS's rows that focus makes when it is not nil.
-func newPartWriter(focus func(supersim.UsageRecord) (focusRow, error)) partWriter {
+// newPartWriter returns the partWriter of the export's own columns (with
+// the names that names reads, when not nil), or of FOCUS's rows that focus
+// makes when it is not nil.
+func newPartWriter(focus func(supersim.UsageRecord) (focusRow, error), names *recordNames) partWriter {
 	if focus != nil {
 		return newParquetPart(focus)
+	}
+	if names != nil {
+		return newParquetPart(namedRowOf(names))
 	}
 	return newParquetPart(newExportRow)
 }

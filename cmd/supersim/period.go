@@ -1,19 +1,21 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/apirules"
 )
 
 // day is a UTC day, the API's day bucket.
-const day = 24 * time.Hour
+const day = apirules.Day
 
-// maxAgeMonths is how far back the API reads: -start at most 18 months
-// before the start of today, UTC (error 83605).
-const maxAgeMonths = 18
+// The API's rules (bucket boundaries, the longest period of one request,
+// how far back it reads) are the SDK's, in internal/apirules: the command
+// checks them before anything is sent only to word its errors with flags.
 
 // period resolves -start and -end: by default the month of whole UTC days
 // before today.
@@ -46,19 +48,13 @@ func (q *queryFlags) period(now time.Time) (start, end time.Time, err error) {
 // An -end later than now but within today is allowed: see futureWarning.
 func (q *queryFlags) checkPeriod(opts supersim.ListUsageRecordsOptions, now time.Time) error {
 	var errs []error
-	unit, code := time.Duration(0), 0
-	switch opts.Granularity {
-	case supersim.GranularityDay:
-		unit, code = day, supersim.CodeStartNotMidnight
-	case supersim.GranularityHour:
-		unit, code = time.Hour, supersim.CodeStartNotHour
-	}
+	unit, code := apirules.Boundary(string(opts.Granularity))
 	for _, t := range []struct {
 		flag  string
 		value string
 		time  time.Time
 	}{{"start", q.start, opts.StartTime}, {"end", q.end, opts.EndTime}} {
-		if unit == 0 || t.time.Equal(t.time.Truncate(unit)) {
+		if unit == 0 || apirules.OnBoundary(t.time, unit) {
 			continue
 		}
 		given := t.value
@@ -70,9 +66,9 @@ func (q *queryFlags) checkPeriod(opts supersim.ListUsageRecordsOptions, now time
 			t.flag, given, stamp(t.time), where, opts.Granularity, code))
 	}
 	today := now.UTC().Truncate(day)
-	if earliest := today.AddDate(0, -maxAgeMonths, 0); opts.StartTime.Before(earliest) {
-		errs = append(errs, fmt.Errorf("-start %s is more than %d months before today: the API reads back to %s (its error %d)",
-			stamp(opts.StartTime), maxAgeMonths, stamp(earliest), supersim.CodeStartTooEarly))
+	if earliest := apirules.Earliest(now); opts.StartTime.Before(earliest) {
+		errs = append(errs, fmt.Errorf("-start %s is more than %d days (18 months, the shortest) before today: the API reads back to %s (its error %d)",
+			stamp(opts.StartTime), apirules.MaxAgeDays, stamp(earliest), apirules.CodeStartTooEarly))
 	}
 	if latest := today.Add(day); opts.EndTime.After(latest) {
 		errs = append(errs, fmt.Errorf("-end %s is past the end of today: the latest is %s (there is no usage after now)",
@@ -85,26 +81,20 @@ func (q *queryFlags) checkPeriod(opts supersim.ListUsageRecordsOptions, now time
 
 // checkOneRequest refuses, as a usage error, a period longer than one
 // request may cover (the API's errors 83603 and 83604), for a walk of
-// opts in one sequence: 31 days with -group sim or hour buckets, three
-// months with day buckets, 18 months for the whole period. why says why
-// the walk is one sequence.
+// opts in one sequence: 31 days with -group sim or hour buckets, 89 days
+// (three months, the shortest) with day buckets, 546 days (18 months, the
+// shortest) for the whole period. why says why the walk is one sequence.
 func checkOneRequest(opts supersim.ListUsageRecordsOptions, why string) error {
-	limit, months, days, code := "", 0, 0, supersim.CodeRangeTooLong
-	switch {
-	case opts.Group == supersim.GroupSim:
-		limit, days, code = "31 days with -group sim", 31, supersim.CodeSimRangeTooLong
-	case opts.Granularity == supersim.GranularityHour:
-		limit, days = "31 days with -granularity hour", 31
-	case opts.Granularity == supersim.GranularityDay:
-		limit, months = "3 months with -granularity day", 3
-	default:
-		limit, months = "18 months with -granularity all", 18
-	}
-	if !opts.EndTime.After(opts.StartTime.AddDate(0, months, days)) {
+	days, code := apirules.MaxRangeDays(string(opts.Group), string(opts.Granularity))
+	if !opts.EndTime.After(opts.StartTime.AddDate(0, 0, days)) {
 		return nil
 	}
-	return fmt.Errorf("-start %s to -end %s is longer than one request may read: at most %s (the API's error %d); %s",
-		stamp(opts.StartTime), stamp(opts.EndTime), limit, code, why)
+	with := "-granularity " + cmp.Or(string(opts.Granularity), "all")
+	if opts.Group == supersim.GroupSim {
+		with = "-group sim"
+	}
+	return fmt.Errorf("-start %s to -end %s is longer than one request may read: at most %d days with %s (the API's error %d); %s",
+		stamp(opts.StartTime), stamp(opts.EndTime), days, with, code, why)
 }
 
 // futureWarning is the warning for a period that ends after now: its

@@ -27,18 +27,18 @@ func TestPeriodsTheAPIRefusesAreUsageErrors(t *testing.T) {
 			"-start (default) is 2026-05-10T12:00:00Z, not on a UTC midnight"},
 		{"hour, -start at half past", []string{"-granularity", "hour", "-start", "2026-06-10T10:30:00Z", "-end", "2026-06-11"},
 			"-start 2026-06-10T10:30:00Z is 2026-06-10T10:30:00Z, not on a whole UTC hour as -granularity hour needs (the API's error 83602)"},
-		{"-start 18 months back and a day", []string{"-start", "2024-12-14", "-end", "2025-01-01"},
-			"-start 2024-12-14T00:00:00Z is more than 18 months before today: the API reads back to 2024-12-15T00:00:00Z (its error 83605)"},
+		{"-start 546 days back and a day", []string{"-start", "2024-12-15", "-end", "2025-01-01"},
+			"-start 2024-12-15T00:00:00Z is more than 546 days (18 months, the shortest) before today: the API reads back to 2024-12-16T00:00:00Z (its error 83605)"},
 		{"-end years ahead", []string{"-granularity", "day", "-end", "2030-01-01"},
 			"-end 2030-01-01T00:00:00Z is past the end of today: the latest is 2026-06-16T00:00:00Z"},
 		{"-start later today", []string{"-start", "2026-06-15T13:00:00Z", "-end", "2026-06-16"},
 			"-start 2026-06-15T13:00:00Z is in the future"},
-		{"-group sim over 32 days", []string{"-group", "sim", "-start", "2026-05-01", "-end", "2026-06-02"},
+		{"-group sim over 32 days in one sequence", []string{"-group", "sim", "-concurrency", "0", "-start", "2026-05-01", "-end", "2026-06-02"},
 			"is longer than one request may read: at most 31 days with -group sim (the API's error 83603)"},
-		{"the whole period over 18 months", []string{"-start", "2024-12-15", "-end", "2026-06-16"},
-			"at most 18 months with -granularity all (the API's error 83604)"},
-		{"days in one sequence over 3 months", []string{"-granularity", "day", "-concurrency", "0", "-start", "2026-01-01", "-end", "2026-04-02"},
-			"at most 3 months with -granularity day (the API's error 83604); -concurrency 0 reads it in one sequence"},
+		{"the whole period over 546 days", []string{"-start", "2024-12-16T12:30:00Z", "-end", "2026-06-15T13:00:00Z"},
+			"at most 546 days with -granularity all (the API's error 83604)"},
+		{"days in one sequence over 89 days", []string{"-granularity", "day", "-concurrency", "0", "-start", "2026-01-01", "-end", "2026-04-01"},
+			"at most 89 days with -granularity day (the API's error 83604); -concurrency 0 reads it in one sequence"},
 	} {
 		for _, cmd := range []string{"usage", "export"} {
 			r := runCmd(t, nil, append([]string{cmd, "-demo"}, tt.args...)...)
@@ -53,7 +53,8 @@ func TestPeriodsTheAPIRefusesAreUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-granularity", "day", "-start", "2026-06-01T02:00:00+02:00", "-end", "2026-06-10"}, // a UTC midnight
 		{"-granularity", "hour", "-start", "2026-06-10T10:00:00Z", "-end", "2026-06-10T12:00:00Z"},
-		{"-start", "2024-12-15", "-end", "2025-01-01"},
+		{"-start", "2024-12-16", "-end", "2025-01-01"},
+		{"-granularity", "day", "-concurrency", "0", "-start", "2026-01-01", "-end", "2026-03-31"}, // 89 days
 		{"-granularity", "day", "-start", "2026-06-14", "-end", "2026-06-16"},
 		{"-group", "sim", "-start", "2026-05-01", "-end", "2026-06-01"},
 		{"-group", "sim", "-granularity", "day", "-start", "2026-04-01", "-end", "2026-06-01"}, // in windows

@@ -42,6 +42,13 @@ func drawProgress(w io.Writer, every time.Duration) *progress {
 	)}
 }
 
+// showProgress decides whether a walk shows a progress line: only on a
+// terminal (stderr), and not while records are written to a terminal
+// (stdout), where the line would be drawn into the records' lines.
+func showProgress(stderrTerminal, recordsToTerminal bool) bool {
+	return stderrTerminal && !recordsToTerminal
+}
+
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

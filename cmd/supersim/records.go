@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/supersimkit/supersim"
@@ -14,6 +15,11 @@ import (
 var exportCSVHeader = []string{"account_sid", "sim_sid", "fleet_sid", "network_sid", "iso_country",
 	"start_time", "end_time", "data_upload", "data_download", "data_total", "data_total_billed", "billed_unit"}
 
+// nameColumns are the columns export -names adds after the export's own:
+// the SIM's unique name (else its ICCID) and the fleet's unique name,
+// empty (null) when unknown or when the record has no SIM or fleet.
+var nameColumns = []string{"sim_name", "fleet_name"}
+
 // pageBuffer collects the encoded records of one page, and where each
 // ends, for the output to write whole records (see output.go).
 type pageBuffer struct {
@@ -22,12 +28,14 @@ type pageBuffer struct {
 	csv   *csv.Writer                                  // for CSV
 	json  *json.Encoder                                // for JSON Lines
 	focus func(supersim.UsageRecord) (focusRow, error) // for -schema focus; nil for the export's own
+	names *recordNames                                 // for -names; nil without
 }
 
 // newPageBuffer returns a pageBuffer of format, in the export's own
-// columns, or in FOCUS's when focus is not nil.
-func newPageBuffer(format string, focus func(supersim.UsageRecord) (focusRow, error)) *pageBuffer {
-	p := &pageBuffer{focus: focus}
+// columns (with nameColumns when names is not nil), or in FOCUS's when
+// focus is not nil.
+func newPageBuffer(format string, focus func(supersim.UsageRecord) (focusRow, error), names *recordNames) *pageBuffer {
+	p := &pageBuffer{focus: focus, names: names}
 	if format == "csv" {
 		p.csv = csv.NewWriter(&p.buf)
 	} else {
@@ -46,6 +54,8 @@ func (p *pageBuffer) header() []byte {
 	w := csv.NewWriter(&b)
 	if p.focus != nil {
 		w.Write(focusColumns)
+	} else if p.names != nil {
+		w.Write(append(slices.Clip(exportCSVHeader), nameColumns...))
 	} else {
 		w.Write(exportCSVHeader)
 	}
@@ -69,6 +79,14 @@ type jsonRecord struct {
 	BilledUnit      *string          `json:"billed_unit"`
 }
 
+// namedRecord is a record of export -names in JSON Lines: the record,
+// then the names of its SIM and fleet (null when unknown).
+type namedRecord struct {
+	jsonRecord
+	SimName   *string `json:"sim_name"`
+	FleetName *string `json:"fleet_name"`
+}
+
 // orNull is s, or nil (JSON null) for "".
 func orNull(s string) *string {
 	if s == "" {
@@ -83,18 +101,33 @@ func (p *pageBuffer) add(r supersim.UsageRecord) error {
 	if p.focus != nil {
 		return p.addFocus(r)
 	}
+	var simName, fleetName string
+	if p.names != nil {
+		var err error
+		if simName, fleetName, err = p.names.of(r); err != nil {
+			return err
+		}
+	}
 	if p.csv == nil {
-		if err := p.json.Encode(jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
-			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)}); err != nil {
+		var v any = jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
+			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)}
+		if p.names != nil {
+			v = namedRecord{v.(jsonRecord), orNull(simName), orNull(fleetName)}
+		}
+		if err := p.json.Encode(v); err != nil {
 			return err
 		}
 		p.ends = append(p.ends, p.buf.Len())
 		return nil
 	}
-	p.csv.Write([]string{r.AccountSID, r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry,
+	row := []string{r.AccountSID, r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry,
 		stamp(r.Period.StartTime), stamp(r.Period.EndTime),
 		strconv.FormatInt(r.DataUpload, 10), strconv.FormatInt(r.DataDownload, 10), strconv.FormatInt(r.DataTotal, 10),
-		r.DataTotalBilled.String(), r.BilledUnit})
+		r.DataTotalBilled.String(), r.BilledUnit}
+	if p.names != nil {
+		row = append(row, simName, fleetName)
+	}
+	p.csv.Write(row)
 	p.csv.Flush()
 	if err := p.csv.Error(); err != nil {
 		return err

@@ -70,7 +70,8 @@ type bucket struct {
 
 // groupRow is the usage of one group.
 type groupRow struct {
-	Key string // the SID or country code, "" when the API sent none
+	Key  string // the SID or country code, "" when the API sent none
+	Name string // the SIM's, fleet's or network's name; "" when unknown
 	usage
 }
 
@@ -159,6 +160,13 @@ func (r *report) summarize(top int) summary {
 	}
 	s.Buckets = r.filledBuckets()
 	return s
+}
+
+// name gives each group its name in names (SID → name), if there.
+func (s *summary) name(names map[string]string) {
+	for i := range s.Groups {
+		s.Groups[i].Name = names[s.Groups[i].Key]
+	}
 }
 
 // filledBuckets returns the buckets in time order, with a zero bucket for

@@ -37,7 +37,8 @@ type jsonPeriod struct {
 }
 
 type jsonGroup struct {
-	Group string `json:"group"`
+	Group string  `json:"group"`
+	Name  *string `json:"group_name"` // null when unknown
 	jsonUsage
 }
 
@@ -63,7 +64,7 @@ func writeReportJSON(w io.Writer, s summary) error {
 		out.Filters[f.Name] = f.Value
 	}
 	for _, g := range s.Groups {
-		out.Groups = append(out.Groups, jsonGroup{Group: g.Key, jsonUsage: toJSON(g.usage)})
+		out.Groups = append(out.Groups, jsonGroup{Group: g.Key, Name: orNull(g.Name), jsonUsage: toJSON(g.usage)})
 	}
 	if s.NOthers > 0 {
 		out.Others = &jsonOthers{Groups: s.NOthers, jsonUsage: toJSON(s.Others)}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/supersimkit/supersim"
 )
 
 // tableWidth is the width the table fits in (with short SIDs).
@@ -20,29 +22,48 @@ func writeTable(w io.Writer, s summary, fullSIDs bool) error {
 	writeHeader(bw, s.header, fullSIDs)
 	fmt.Fprintln(bw)
 
-	names := make([]string, len(s.Groups))
+	sids := make([]string, len(s.Groups))
 	for i, g := range s.Groups {
-		names[i] = groupLabel(g.Key)
+		sids[i] = groupLabel(g.Key)
 	}
 	if !fullSIDs {
-		names = shortenSIDs(names)
+		sids = shortenSIDs(sids)
 	}
+	labels, named := groupLabels(s.Groups, sids)
 	title := "GROUP"
-	if s.Group != "" {
+	switch s.Group {
+	case "":
+	case supersim.GroupIsoCountry:
+		title = "COUNTRY"
+	default:
 		title = strings.ToUpper(string(s.Group))
 	}
+	head := []string{title}
+	if fullSIDs && named {
+		head = append(head, "NAME") // -full-sids: the SID whole, and the name beside it
+	}
 	units := unitWidth(s.Total.Billed) // the total has every currency
-	rows := [][]string{{title, "UPLOAD", "DOWNLOAD", "TOTAL", "BILLED"}}
-	row := func(name string, u usage) []string {
-		return []string{name, humanBytes(u.Upload), humanBytes(u.Download), humanBytes(u.Total), strings.Join(u.Billed.lines(units), "\n")}
+	rows := [][]string{append(head, "UPLOAD", "DOWNLOAD", "TOTAL", "BILLED")}
+	row := func(first []string, u usage) []string {
+		return append(first, humanBytes(u.Upload), humanBytes(u.Download), humanBytes(u.Total), strings.Join(u.Billed.lines(units), "\n"))
+	}
+	blank := func(label string) []string {
+		if len(head) == 2 {
+			return []string{label, ""}
+		}
+		return []string{label}
 	}
 	for i, g := range s.Groups {
-		rows = append(rows, row(names[i], g.usage))
+		first := []string{labels[i]}
+		if len(head) == 2 {
+			first = []string{sids[i], truncateName(g.Name)}
+		}
+		rows = append(rows, row(first, g.usage))
 	}
 	if s.NOthers > 0 {
-		rows = append(rows, row(othersLabel(s), s.Others))
+		rows = append(rows, row(blank(othersLabel(s)), s.Others))
 	}
-	rows = append(rows, row("TOTAL", s.Total))
+	rows = append(rows, row(blank("TOTAL"), s.Total))
 	writeColumns(bw, rows)
 
 	switch {
@@ -114,6 +135,41 @@ func groupLabel(key string) string {
 		return "(none)"
 	}
 	return key
+}
+
+// maxNameWidth is the most characters of a group's name that the table
+// shows: a longer name is cut, with "…".
+const maxNameWidth = 24
+
+// truncateName cuts name to maxNameWidth characters.
+func truncateName(name string) string {
+	if utf8.RuneCountInString(name) <= maxNameWidth {
+		return name
+	}
+	return string([]rune(name)[:maxNameWidth-1]) + "…"
+}
+
+// groupLabels names the table's groups: by name where known (cut to
+// maxNameWidth), else by sids, the groups' SIDs as printed; a name that
+// two groups would share (two networks of one friendly name, a cut that
+// makes two names alike) gets its SID after it. named reports whether any
+// group has a name.
+func groupLabels(groups []groupRow, sids []string) (labels []string, named bool) {
+	labels = make([]string, len(groups))
+	count := map[string]int{}
+	for i, g := range groups {
+		labels[i] = sids[i]
+		if g.Name != "" {
+			labels[i], named = truncateName(g.Name), true
+		}
+		count[labels[i]]++
+	}
+	for i, g := range groups {
+		if g.Name != "" && count[labels[i]] > 1 {
+			labels[i] += " " + sids[i]
+		}
+	}
+	return labels, named
 }
 
 // othersLabel names the row that sums the groups past -top.

@@ -6,6 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/supersimkit/supersim"
+	"github.com/supersimkit/supersim/internal/apirules"
+	"github.com/supersimkit/supersim/internal/limit"
 )
 
 // usageIntro is the first paragraph of "supersim usage -help".
@@ -13,7 +18,13 @@ const usageIntro = `Prints a usage report: upload, download, total bytes and the
 billed, per group (-group), with others and a total, and per hour or day for
 -granularity hour or day (a chart in the table). The header says where the
 data comes from, the period (UTC) and the filters. Table, CSV and JSON hold
-the same content; CSV and JSON always print SIDs whole.
+the same content; CSV and JSON always print SIDs whole. Groups by SIM,
+fleet or network are named (the SIM's unique name or ICCID, the fleet's
+unique name, the network's friendly name) from one walk of that list.
+
+A whole period (-granularity all) longer than one request may read (31
+days with -group sim, 546 days else) is read in day buckets (hour buckets
+when -start or -end is off a midnight), in windows, and summed.
 `
 
 // usageFormats are the report's formats, the default first.
@@ -22,14 +33,19 @@ var usageFormats = []string{"table", "csv", "json"}
 // usage runs "supersim usage".
 func (a *app) usage(ctx context.Context, args []string) int {
 	q := newQueryFlags("usage", usageIntro, usageFormats)
-	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others (0 for all)")
-	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table (wider than 80 columns)")
+	top := q.fs.Int("top", 0, "show the `N` groups with the most data, the rest summed as others\n(0 for all; needs -group)")
+	fullSIDs := q.fs.Bool("full-sids", false, "print SIDs whole in the table, names beside them (wider than 80\ncolumns)")
+	withNames := q.fs.Bool("names", true, "name the SIMs, fleets or networks grouped by (-names=false: SIDs\nonly, without reading the Sims, Fleets or Networks list)")
 	if err := q.parse(args); err != nil {
 		return a.usageError(q, err)
 	}
 	if *top < 0 {
 		return a.usageError(q, fmt.Errorf("-top %d: must not be negative", *top))
 	}
+	if *top > 0 && q.group == "" {
+		return a.usageError(q, fmt.Errorf("-top %d needs -group: without it there is one row, the total", *top))
+	}
+	q.sumsBuckets = true
 	creds, opts, err := a.query(q)
 	if err != nil {
 		return a.usageError(q, err)
@@ -42,11 +58,26 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	defer release()
 
 	rep := newReport(header{Provider: creds.provider, Start: opts.StartTime, End: opts.EndTime,
-		Filters: q.filters(), Group: opts.Group, Granularity: opts.Granularity, Now: a.now().UTC()})
-	progress := newProgress(a.stderr, isTerminal(a.stderr))
+		Filters: q.filters(), Group: opts.Group, Granularity: supersim.Granularity(q.granularity), Now: a.now().UTC()})
+	namesCtx, stopNames := context.WithCancel(ctx)
+	var names *nameWalk
+	startNames := func() {
+		if *withNames && names == nil {
+			names = walkGroupNames(namesCtx, client, opts)
+		}
+	}
+	if !fillsFirstRound(opts) {
+		startNames() // at once, beside the usage walk
+	}
+	defer func() {
+		stopNames()
+		names.wait()
+	}()
+	progress := newProgress(a.stderr, isTerminal(a.stderr)) // cleared before the report is printed
 	it := client.ListUsageRecords(ctx, &opts)
 	defer it.Stop()
 	for it.Next() {
+		startNames() // else once the walk's first windows were answered
 		rep.add(it.Value())
 		progress.record(it.AtPageEnd())
 	}
@@ -54,7 +85,17 @@ func (a *app) usage(ctx context.Context, args []string) int {
 	if err := it.Err(); err != nil {
 		return fail(ctx, a.stderr, err, creds)
 	}
-	if err := writeReport(a.stdout, q.format, rep.summarize(*top), *fullSIDs); err != nil {
+	s := rep.summarize(*top)
+	byID, err := names.wait()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return fail(ctx, a.stderr, err, creds)
+	case err != nil:
+		fmt.Fprintln(a.stderr, namesWarning(err))
+	default:
+		s.name(byID)
+	}
+	if err := writeReport(a.stdout, q.format, s, *fullSIDs); err != nil {
 		fmt.Fprintf(a.stderr, "supersim: writing the report: %v\n", err)
 		return exitAPIError
 	}
@@ -63,6 +104,20 @@ func (a *app) usage(ctx context.Context, args []string) int {
 		return exitNoMatch
 	}
 	return exitOK
+}
+
+// fillsFirstRound reports whether a walk of opts starts with as many
+// requests at once as a new Client runs (limit.InitialLimit, raised as
+// requests succeed): a windowed walk of that many buckets or more. A names
+// request sent beside its first round would take a window's place and
+// delay the walk by a round trip; sent once the first windows are
+// answered, it overlaps the rest of the walk instead.
+func fillsFirstRound(opts supersim.ListUsageRecordsOptions) bool {
+	if !windowed(opts) || opts.Concurrency == 0 {
+		return false
+	}
+	unit, _ := apirules.Boundary(string(opts.Granularity))
+	return opts.EndTime.Sub(opts.StartTime) >= time.Duration(limit.InitialLimit)*unit
 }
 
 // writeReport prints s in format.

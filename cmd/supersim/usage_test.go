@@ -70,8 +70,11 @@ func TestUsageTableFits80ColumnsUnlessFullSIDs(t *testing.T) {
 	require.Equal(t, exitOK, r.code)
 	sid := regexpSID.FindString(r.stdout)
 	require.NotEmpty(t, sid, "a whole SID in\n%s", r.stdout)
+	assert.Regexp(t, `\nSIM +NAME +UPLOAD`, r.stdout, "-full-sids: the SID and the name beside it")
+	assert.Regexp(t, sid+`  +paris-trackers\.sim\.9  `, r.stdout)
 	short := runCmd(t, nil, "usage", "-demo", "-group", "sim", "-top", "1", "-start", "2026-06-01", "-end", "2026-06-08")
-	assert.Contains(t, short.stdout, sid[:6]+"…"+sid[30:], "the same SID, shortened")
+	assert.Contains(t, short.stdout, "\nparis-trackers.sim.9  ", "the same SIM, by name")
+	assert.NotContains(t, short.stdout, sid[:6], "no SID where the name is known")
 }
 
 // TestUsageFormatsHoldTheSameContent reads one query's CSV and JSON and
@@ -94,7 +97,8 @@ func TestUsageFormatsHoldTheSameContent(t *testing.T) {
 	var rep struct {
 		Period struct{ Start, End time.Time }
 		Groups []struct {
-			Group string
+			Group     string
+			GroupName string `json:"group_name"`
 			jsonCounts
 		}
 		Others struct {
@@ -112,12 +116,13 @@ func TestUsageFormatsHoldTheSameContent(t *testing.T) {
 	// The CSV's rows are the JSON's groups, others, total and buckets, in order.
 	var fromJSON [][]string
 	for _, g := range rep.Groups {
-		fromJSON = append(fromJSON, g.csv("group", g.Group, rep.Period.Start, rep.Period.End))
+		assert.NotEmpty(t, g.GroupName, "every demo SIM has a name")
+		fromJSON = append(fromJSON, g.csv("group", g.Group, g.GroupName, rep.Period.Start, rep.Period.End))
 	}
-	fromJSON = append(fromJSON, rep.Others.csv("others", "others (93 SIMs)", rep.Period.Start, rep.Period.End))
-	fromJSON = append(fromJSON, rep.Total.csv("total", "", rep.Period.Start, rep.Period.End))
+	fromJSON = append(fromJSON, rep.Others.csv("others", "others (93 SIMs)", "", rep.Period.Start, rep.Period.End))
+	fromJSON = append(fromJSON, rep.Total.csv("total", "", "", rep.Period.Start, rep.Period.End))
 	for _, b := range rep.Buckets {
-		fromJSON = append(fromJSON, b.csv("day", "", b.Start, b.End))
+		fromJSON = append(fromJSON, b.csv("day", "", "", b.Start, b.End))
 	}
 	assert.Equal(t, fromJSON, rows[1:])
 	assert.Equal(t, 93, rep.Others.Groups)
@@ -147,6 +152,9 @@ func TestUsageFormatsHoldTheSameContent(t *testing.T) {
 
 	// The table shows the same total, the others row and every day.
 	assert.Contains(t, table.stdout, "others (93 SIMs)")
+	for _, g := range rep.Groups {
+		assert.Contains(t, table.stdout, "\n"+g.GroupName+" ", "the table names the SIM")
+	}
 	assert.Contains(t, table.stdout, rep.Total.Billed[0].Amount+" USD")
 	for _, b := range rep.Buckets {
 		assert.Contains(t, table.stdout, b.Start.Format(time.DateOnly)+"  ")
@@ -163,10 +171,10 @@ type jsonCounts struct {
 
 type jsonAmount struct{ Amount, Currency string }
 
-func (c jsonCounts) csv(kind, group string, start, end time.Time) []string {
-	return []string{kind, group, start.Format(time.RFC3339), end.Format(time.RFC3339),
+func (c jsonCounts) csv(kind, group, name string, start, end time.Time) []string {
+	return []string{kind, group, name, start.Format(time.RFC3339), end.Format(time.RFC3339),
 		strconv.FormatInt(c.Upload, 10), strconv.FormatInt(c.Download, 10), strconv.FormatInt(c.Total, 10),
-		c.Billed[0].Amount, c.Billed[0].Currency}
+		c.Billed[0].Amount, c.Billed[0].Currency, "false"}
 }
 
 func (c *jsonCounts) add(t *testing.T, o jsonCounts) {
@@ -212,6 +220,7 @@ func TestUsageBadFlagsExit2(t *testing.T) {
 		{[]string{"-page-size", "5000"}, "-page-size 5000"},
 		{[]string{"-concurrency", "99"}, `-concurrency "99"`},
 		{[]string{"-top", "-1"}, "-top -1"},
+		{[]string{"-top", "3"}, "-top 3 needs -group"},
 		{[]string{"-start", "2026-06-02", "-end", "2026-06-01"}, "-start 2026-06-02T00:00:00Z is not before -end"},
 		{[]string{"-start", "2026-06-20"}, "(the default: the start of today, UTC)"},
 		{[]string{"-nope"}, "-nope"},
