@@ -68,8 +68,8 @@ func newLimitsFlags() *limitsFlags {
 		q.fs.Var(f.Value, f.Name, f.Usage)
 	}
 	l := &limitsFlags{queryFlags: q}
-	q.fs.StringVar(&l.threshold, "threshold", "80", "mark SIMs at or over `PCT` percent of their limit, and exit 4 if any is (a positive number; 100: those blocked)")
-	q.fs.StringVar(&l.cacheDir, "cache", "", "the billing-period cache's `DIR` (default supersim in the user cache directory: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS)")
+	q.fs.StringVar(&l.threshold, "threshold", "80", "mark SIMs at or over `PCT` percent of their limit, and exit 4 if any\nis (a positive number; 100: those blocked)")
+	q.fs.StringVar(&l.cacheDir, "cache", "", "the billing-period cache's `DIR` (default supersim in the user cache\ndirectory: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on\nmacOS)")
 	return l
 }
 

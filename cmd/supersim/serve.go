@@ -48,7 +48,7 @@ const (
 // usage text where the shared one does not fit.
 var serveFlagNames = map[string]string{
 	"sim": "", "fleet": "", "network": "", "country": "", "demo": "", "base-url": "", "token-url": "",
-	"concurrency": fmt.Sprintf("requests at once of the data-limit watch, 1 to %d, or 0 for the SDK's default of 8", supersim.MaxConcurrency),
+	"concurrency": fmt.Sprintf("requests at once of the data-limit watch, 1 to %d, or 0 for\nthe SDK's default of 8", supersim.MaxConcurrency),
 }
 
 // newServeFlags returns the flags of "supersim serve": the shared filter,
@@ -71,8 +71,8 @@ func newServeFlags() *queryFlags {
 // serve runs "supersim serve".
 func (a *app) serve(ctx context.Context, args []string) int {
 	q := newServeFlags()
-	listen := q.fs.String("listen", "", "serve on this `address`, host:port (required; 127.0.0.1:0 picks a free port, printed on stderr)")
-	every := q.fs.Duration("refresh", defaultRefresh, fmt.Sprintf("refresh the metrics from the API every `duration`, at least %s", minRefresh))
+	listen := q.fs.String("listen", "", "serve on this `address`, host:port (required; 127.0.0.1:0 picks a\nfree port, printed on stderr)")
+	every := q.fs.Duration("refresh", defaultRefresh, fmt.Sprintf("refresh the metrics from the API every `duration`,\nat least %s", minRefresh))
 	err := q.parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(a.stdout, "Usage: supersim serve -listen ADDR [flags]\n\n%s\nFlags:\n", serveIntro)
