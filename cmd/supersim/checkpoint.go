@@ -113,16 +113,6 @@ func (c *checkpoint) differences(query map[string]string) []string {
 	return diffs
 }
 
-// nextPosition is where the page after the iterator's current one starts;
-// nil when none follows.
-func nextPosition(it *supersim.Iterator[supersim.UsageRecord]) *supersim.Position {
-	pos, ok := it.NextPosition()
-	if !ok {
-		return nil
-	}
-	return &pos
-}
-
 // mismatch is the error for a checkpoint of another export.
 func mismatch(path string, diffs []string) error {
 	return fmt.Errorf("checkpoint %s is for another export: %s; run with the flags it was made with, or delete it to start over",

@@ -389,16 +389,37 @@ func walkKind(opts supersim.ListUsageRecordsOptions) string {
 // drain writes the records of it a page at a time, each page followed by
 // its checkpoint, until the walk ends or a write fails.
 func (e *exporter) drain(it *supersim.Iterator[supersim.UsageRecord], progress *progress) error {
-	for it.Next() {
-		if err := e.page.add(it.Value()); err != nil {
+	return drainPages(it, progress, func(r supersim.UsageRecord) error {
+		if err := e.page.add(r); err != nil {
 			return err
 		}
 		e.pending++
-		progress.record(it.AtPageEnd())
-		if it.AtPageEnd() {
-			if err := e.commitPage(nextPosition(it)); err != nil {
+		return nil
+	}, e.commitPage)
+}
+
+// drainPages walks it page by page ([supersim.Iterator.Pages]): add gets
+// each record, then pageEnd the position of the page that follows (nil
+// when none does), until the walk ends (its error, if any, is it.Err()) or
+// add or pageEnd fail.
+func drainPages(it *supersim.Iterator[supersim.UsageRecord], progress *progress,
+	add func(supersim.UsageRecord) error, pageEnd func(next *supersim.Position) error) error {
+	for page, err := range it.Pages() {
+		if err != nil {
+			return nil // the walk's own error, which it.Err() gives
+		}
+		for i, r := range page.Items {
+			if err := add(r); err != nil {
 				return err
 			}
+			progress.record(i == len(page.Items)-1)
+		}
+		var next *supersim.Position
+		if !page.Last {
+			next = &page.Next
+		}
+		if err := pageEnd(next); err != nil {
+			return err
 		}
 	}
 	return nil

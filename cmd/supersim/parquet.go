@@ -375,18 +375,7 @@ func (e *parquetExporter) checkpoint() *checkpoint { return e.cp }
 // drain writes the records of it to part files, until the walk ends or a
 // write fails.
 func (e *parquetExporter) drain(it *supersim.Iterator[supersim.UsageRecord], progress *progress) error {
-	for it.Next() {
-		if err := e.add(it.Value()); err != nil {
-			return err
-		}
-		progress.record(it.AtPageEnd())
-		if it.AtPageEnd() {
-			if err := e.pageEnd(nextPosition(it)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return drainPages(it, progress, e.add, e.pageEnd)
 }
 
 // add writes r to the part of its date, finishing the part of another
