@@ -28,6 +28,11 @@ type SimDataLimit struct {
 	// before now: buckets are whole UTC hours and a period starts to the
 	// second, so up to the first hour before the period may be counted.
 	UsedBytes int64
+	// UploadBytes and DownloadBytes split UsedBytes by direction.
+	UploadBytes, DownloadBytes int64
+	// Billed is the amount billed for the same buckets, exact, by
+	// currency ("" for usage whose billing is pending); nil when none.
+	Billed map[string]Decimal
 	// LimitBytes is the fleet's data_limit × 1,000,000 (the API says
 	// megabytes); 0 when the fleet has data disabled, the SIM is in no
 	// fleet, or it has no current period.
@@ -306,7 +311,7 @@ func (c *Client) usedInFleet(ctx context.Context, o DataLimitsOptions, fleet str
 				return err
 			}
 			if r, ok := sims[rec.SimSID]; ok && rec.Period.StartTime.Before(o.Now) && add(r, rec.Period.StartTime) {
-				r.UsedBytes += rec.DataTotal
+				r.add(rec)
 			}
 		}
 		return nil
@@ -333,6 +338,17 @@ func (c *Client) usedInFleet(ctx context.Context, o DataLimitsOptions, fleet str
 		i = j
 	}
 	return nil
+}
+
+// add counts one usage bucket of the SIM's period.
+func (r *SimDataLimit) add(rec UsageRecord) {
+	r.UsedBytes += rec.DataTotal
+	r.UploadBytes += rec.DataUpload
+	r.DownloadBytes += rec.DataDownload
+	if r.Billed == nil {
+		r.Billed = map[string]Decimal{}
+	}
+	r.Billed[rec.BilledUnit] = r.Billed[rec.BilledUnit].Add(rec.DataTotalBilled)
 }
 
 // rate sets LimitBytes, Percent and Reaches from the fleet's limit.

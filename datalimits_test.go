@@ -12,23 +12,29 @@ import (
 	"github.com/supersimkit/supersim/supersimtest"
 )
 
-// expectedUse computes used bytes per SIM straight from the fake's
-// account, by the definition: hourly samples from the current period's
-// start floored to the hour, before now.
-func expectedUse(a supersimtest.Account, now time.Time) map[string]int64 {
+// expectedUse computes, straight from the fake's account and by the
+// definition (hourly samples from the current period's start floored to
+// the hour, before now), the bytes used, uploaded, and billed per currency
+// of each SIM.
+func expectedUse(a supersimtest.Account, now time.Time) (used, upload map[string]int64, billed map[string]map[string]supersim.Decimal) {
 	start := map[string]time.Time{}
 	for _, p := range a.BillingPeriods {
 		if !now.Before(p.StartTime) && now.Before(p.EndTime) {
 			start[p.SimSID] = p.StartTime.Truncate(time.Hour)
 		}
 	}
-	used := map[string]int64{}
+	used, upload, billed = map[string]int64{}, map[string]int64{}, map[string]map[string]supersim.Decimal{}
 	for _, s := range a.Samples {
 		if from, ok := start[s.Sim]; ok && !s.Hour.Before(from) && s.Hour.Before(now) {
 			used[s.Sim] += s.Upload + s.Download
+			upload[s.Sim] += s.Upload
+			if billed[s.Sim] == nil {
+				billed[s.Sim] = map[string]supersim.Decimal{}
+			}
+			billed[s.Sim][s.Currency] = billed[s.Sim][s.Currency].Add(s.Billed)
 		}
 	}
-	return used
+	return used, upload, billed
 }
 
 func TestDataLimitsMatchTheDefinitionAndCostWhatTheySay(t *testing.T) {
@@ -39,7 +45,7 @@ func TestDataLimitsMatchTheDefinitionAndCostWhatTheySay(t *testing.T) {
 	require.NoError(t, err)
 	now := time.Now().UTC()
 	account := srv.Account()
-	want := expectedUse(account, now)
+	want, wantUpload, wantBilled := expectedUse(account, now)
 	limits := map[string]supersimtest.Fleet{}
 	for _, f := range account.Fleets {
 		limits[f.SID] = f
@@ -65,6 +71,12 @@ func TestDataLimitsMatchTheDefinitionAndCostWhatTheySay(t *testing.T) {
 		if r.FleetSID != "" {
 			assert.Equal(t, f.UniqueName, r.FleetName)
 			assert.Equal(t, want[r.SimSID], r.UsedBytes, "%s: used bytes by the definition", r.SimName)
+			assert.Equal(t, wantUpload[r.SimSID], r.UploadBytes, r.SimName)
+			assert.Equal(t, r.UsedBytes, r.UploadBytes+r.DownloadBytes, r.SimName)
+			for currency, amount := range r.Billed {
+				assert.Equal(t, wantBilled[r.SimSID][currency].String(), amount.String(), "%s: billed %s, exact", r.SimName, currency)
+			}
+			assert.Len(t, r.Billed, len(wantBilled[r.SimSID]), r.SimName)
 		}
 		if r.Percent >= 80 {
 			over80++

@@ -41,6 +41,7 @@ type fleetUsage struct {
 	SID, Name   string
 	LimitBytes  int64 // per SIM and billing period; 0 with data disabled
 	PeriodBytes int64 // the data-limit watch's UsedBytes, summed over the fleet's SIMs
+	Period      usage // the same buckets by direction, and billed
 	SIMs        int   // SIMs the watch saw in the fleet, in every status
 	Over        []int // SIMs at or over each of limitThresholds
 	Month       usage // month to date
@@ -173,6 +174,12 @@ func (e *promExporter) fleetUsage(fleets []supersim.Fleet, rows []supersim.SimDa
 		}
 		fu.SIMs++
 		fu.PeriodBytes += r.UsedBytes
+		fu.Period.Upload += r.UploadBytes
+		fu.Period.Download += r.DownloadBytes
+		if fu.Period.Billed == nil {
+			fu.Period.Billed = billed{}
+		}
+		fu.Period.Billed.merge(r.Billed)
 		for i, t := range limitThresholds {
 			if r.LimitBytes > 0 && r.Percent >= t {
 				fu.Over[i]++
@@ -251,6 +258,12 @@ var (
 	descFleetPeriodBytes = desc("fleet_billing_period_data_bytes",
 		"Data (upload + download) of the fleet's SIMs, each in its current billing period up to now, as the data-limit watch counts it (supersim limits). Recomputed at each refresh: usage arrives late.",
 		fleetLabels...)
+	descFleetPeriodDirBytes = desc("fleet_billing_period_transfer_bytes",
+		"The same data as supersim_fleet_billing_period_data_bytes, by direction. Recomputed at each refresh: usage arrives late.",
+		append(slices.Clone(fleetLabels), dirLabel)...)
+	descFleetPeriodBilled = desc("fleet_billing_period_billed",
+		"Amount billed for the data of supersim_fleet_billing_period_data_bytes, in currency. Recomputed at each refresh: usage arrives late."+amountHelp,
+		append(slices.Clone(fleetLabels), currencyLabel)...)
 	descFleetLimitBytes = desc("fleet_data_limit_bytes",
 		"The fleet's data limit per SIM and billing period (data_limit x 1,000,000); 0 when data is disabled.",
 		fleetLabels...)
@@ -304,7 +317,7 @@ var (
 
 // Describe sends every metric's description.
 func (e *promExporter) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descFleetPeriodBytes, descFleetLimitBytes, descFleetSIMs, descFleetOver,
+	for _, d := range []*prometheus.Desc{descFleetPeriodBytes, descFleetPeriodDirBytes, descFleetPeriodBilled, descFleetLimitBytes, descFleetSIMs, descFleetOver,
 		descFleetMonthBytes, descFleetMonthBilled, descNetworkMonthBytes, descCountryMonthBytes, descTopRatio, descTopBytes,
 		descLastSuccess, descDuration, descRefreshes, descRefreshErrors,
 		descTries, descRetries, descRateLimited, descLimit, descBudget, descBudgetCap} {
@@ -359,10 +372,16 @@ func (e *promExporter) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 		directions(descFleetMonthBytes, f.Month, f.SID, f.Name)
-		for _, a := range f.Month.Billed.amounts() {
-			currency := cmp.Or(a.Currency, "pending")
-			amount, _ := a.Amount.Rat().Float64()
-			gauge(descFleetMonthBilled, amount, f.SID, f.Name, currency)
+		amounts := func(d *prometheus.Desc, b billed) {
+			for _, a := range b.amounts() {
+				amount, _ := a.Amount.Rat().Float64()
+				gauge(d, amount, f.SID, f.Name, cmp.Or(a.Currency, "pending"))
+			}
+		}
+		amounts(descFleetMonthBilled, f.Month.Billed)
+		if f.SID != "" {
+			directions(descFleetPeriodDirBytes, f.Period, f.SID, f.Name)
+			amounts(descFleetPeriodBilled, f.Period.Billed)
 		}
 	}
 	for _, n := range snap.networks {

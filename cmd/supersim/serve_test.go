@@ -149,10 +149,12 @@ func sample(t *testing.T, fams map[string]*dto.MetricFamily, name string, labels
 
 // watched is what the data-limit watch itself says of one fleet.
 type watched struct {
-	sid        string
-	usedBytes  int64
-	overAt     map[float64]int // SIMs with a limit, at or over each threshold
-	simsInView int
+	sid         string
+	usedBytes   int64
+	uploadBytes int64
+	billed      supersim.Decimal // USD
+	overAt      map[float64]int  // SIMs with a limit, at or over each threshold
+	simsInView  int
 }
 
 // watch runs the data-limit watch on client at the fixed clock and sums
@@ -172,6 +174,8 @@ func watch(t *testing.T, client *supersim.Client) map[string]*watched {
 			out[r.FleetName] = w
 		}
 		w.usedBytes += r.UsedBytes
+		w.uploadBytes += r.UploadBytes
+		w.billed = w.billed.Add(r.Billed["USD"])
 		w.simsInView++
 		for _, threshold := range limitThresholds {
 			if r.LimitBytes > 0 && r.Percent >= threshold {
@@ -202,6 +206,10 @@ func TestServeScrapesCostNoAPIRequest(t *testing.T) {
 	require.Len(t, want, supersimtest.DemoFleets)
 	for name, w := range want {
 		assert.Equal(t, float64(w.usedBytes), sample(t, fams, "supersim_fleet_billing_period_data_bytes", "fleet_name="+name, "fleet_sid="+w.sid), name)
+		assert.Equal(t, float64(w.uploadBytes), sample(t, fams, "supersim_fleet_billing_period_transfer_bytes", "fleet_name="+name, "direction=upload"), name)
+		assert.Equal(t, float64(w.usedBytes-w.uploadBytes), sample(t, fams, "supersim_fleet_billing_period_transfer_bytes", "fleet_name="+name, "direction=download"), name)
+		billedUSD, _ := w.billed.Rat().Float64()
+		assert.InDelta(t, billedUSD, sample(t, fams, "supersim_fleet_billing_period_billed", "fleet_name="+name, "currency=USD"), 1e-9, name)
 		assert.Equal(t, float64(w.simsInView), sample(t, fams, "supersim_fleet_sims", "fleet_name="+name), name)
 		for _, threshold := range limitThresholds {
 			assert.Equal(t, float64(w.overAt[threshold]), sample(t, fams, "supersim_fleet_sims_over_limit",
