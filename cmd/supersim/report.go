@@ -1,10 +1,8 @@
 package main
 
 import (
-	"cmp"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/supersimkit/supersim"
@@ -56,7 +54,7 @@ type header struct {
 // report sums records per group and per time bucket.
 type report struct {
 	header
-	groups  map[string]*usage
+	groups  groupSums
 	buckets map[time.Time]*bucket
 	total   usage
 }
@@ -89,18 +87,14 @@ type summary struct {
 }
 
 func newReport(h header) *report {
-	return &report{header: h, groups: map[string]*usage{}, buckets: map[time.Time]*bucket{}}
+	return &report{header: h, buckets: map[time.Time]*bucket{}}
 }
 
 // add counts one record.
 func (r *report) add(rec supersim.UsageRecord) {
 	r.total.add(rec)
 	if r.Group != "" {
-		key := groupKey(r.Group, rec)
-		if r.groups[key] == nil {
-			r.groups[key] = &usage{}
-		}
-		r.groups[key].add(rec)
+		r.groups.add(groupKey(r.Group, rec), rec)
 	}
 	if r.bucketSize() > 0 {
 		start := rec.Period.StartTime.UTC()
@@ -145,18 +139,20 @@ func (r *report) matched() bool {
 // (0 for all) and the rest summed as others.
 func (r *report) summarize(top int) summary {
 	s := summary{header: r.header, Total: r.total, Others: usage{Billed: billed{}}}
-	for key, u := range r.groups {
-		s.Groups = append(s.Groups, groupRow{Key: key, usage: *u})
-	}
-	slices.SortFunc(s.Groups, func(a, b groupRow) int {
-		return cmp.Or(cmp.Compare(b.Total, a.Total), strings.Compare(a.Key, b.Key))
-	})
-	if top > 0 && len(s.Groups) > top {
-		for _, g := range s.Groups[top:] {
-			s.Others.merge(g.usage)
+	refs := r.groups.sorted()
+	shown := refs
+	if top > 0 && len(refs) > top {
+		shown = refs[:top]
+		for _, g := range refs[top:] {
+			r.groups.mergeInto(&s.Others, g.slot)
 		}
-		s.NOthers = len(s.Groups) - top
-		s.Groups = s.Groups[:top]
+		s.NOthers = len(refs) - top
+	}
+	if len(shown) > 0 {
+		s.Groups = make([]groupRow, len(shown))
+		for i, g := range shown {
+			s.Groups[i] = groupRow{Key: g.key, usage: r.groups.usage(g.slot)}
+		}
 	}
 	s.Buckets = r.filledBuckets()
 	return s
