@@ -78,7 +78,7 @@ func appendJSONOrNull(b []byte, s string) []byte {
 // country codes are, is copied as is; anything else goes to json.Marshal.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			quoted, _ := json.Marshal(s) // a string always marshals
 			return append(b, quoted...)
 		}
@@ -157,13 +157,23 @@ func plainCSV(cell string) bool {
 		return false
 	}
 	for i := 0; i < len(cell); i++ {
-		switch cell[i] {
-		case ',', '"', '\n', '\r':
+		if !csvPlain[cell[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// jsonPlain and csvPlain are the bytes that encoding/json writes as they
+// are in a string (ASCII but controls, quote, backslash and what it
+// escapes for HTML), and that need no quotes in an encoding/csv cell.
+var jsonPlain, csvPlain = func() (json, csv [256]bool) {
+	for c := range 256 {
+		json[c] = c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+		csv[c] = c != ',' && c != '"' && c != '\n' && c != '\r'
+	}
+	return json, csv
+}()
 
 // appendStamp appends t as stamp writes it.
 func appendStamp(b []byte, t time.Time) ([]byte, bool) {
