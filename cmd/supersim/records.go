@@ -29,6 +29,7 @@ type pageBuffer struct {
 	json  *json.Encoder                                // for JSON Lines
 	focus func(supersim.UsageRecord) (focusRow, error) // for -schema focus; nil for the export's own
 	names *recordNames                                 // for -names; nil without
+	times recordTimes                                  // the text of the last times written
 }
 
 // newPageBuffer returns a pageBuffer of format, in the export's own
@@ -109,17 +110,41 @@ func (p *pageBuffer) add(r supersim.UsageRecord) error {
 		}
 	}
 	if p.csv == nil {
-		var v any = jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
-			orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)}
-		if p.names != nil {
-			v = namedRecord{v.(jsonRecord), orNull(simName), orNull(fleetName)}
-		}
-		if err := p.json.Encode(v); err != nil {
+		line, ok := appendJSONRecord(p.buf.AvailableBuffer(), r, p.names != nil, simName, fleetName, &p.times)
+		if ok {
+			p.buf.Write(line)
+		} else if err := p.encodeJSON(r, simName, fleetName); err != nil {
 			return err
 		}
 		p.ends = append(p.ends, p.buf.Len())
 		return nil
 	}
+	row, ok := appendCSVRecord(p.buf.AvailableBuffer(), r, p.names != nil, simName, fleetName, &p.times)
+	if ok {
+		p.buf.Write(row)
+	} else if err := p.encodeCSV(r, simName, fleetName); err != nil {
+		return err
+	}
+	p.ends = append(p.ends, p.buf.Len())
+	return nil
+}
+
+// encodeJSON encodes r with encoding/json: the reference that
+// appendJSONRecord matches byte for byte, and what writes (or refuses)
+// the records it leaves (a time RFC 3339 cannot spell).
+func (p *pageBuffer) encodeJSON(r supersim.UsageRecord, simName, fleetName string) error {
+	var v any = jsonRecord{r.AccountSID, orNull(r.SimSID), orNull(r.NetworkSID), orNull(r.FleetSID),
+		orNull(r.IsoCountry), r.Period, r.DataUpload, r.DataDownload, r.DataTotal, r.DataTotalBilled, orNull(r.BilledUnit)}
+	if p.names != nil {
+		v = namedRecord{v.(jsonRecord), orNull(simName), orNull(fleetName)}
+	}
+	return p.json.Encode(v)
+}
+
+// encodeCSV encodes r with encoding/csv: the reference that
+// appendCSVRecord matches byte for byte, and what writes the rows it
+// leaves (a cell that needs quotes).
+func (p *pageBuffer) encodeCSV(r supersim.UsageRecord, simName, fleetName string) error {
 	row := []string{r.AccountSID, r.SimSID, r.FleetSID, r.NetworkSID, r.IsoCountry,
 		stamp(r.Period.StartTime), stamp(r.Period.EndTime),
 		strconv.FormatInt(r.DataUpload, 10), strconv.FormatInt(r.DataDownload, 10), strconv.FormatInt(r.DataTotal, 10),
@@ -129,11 +154,7 @@ func (p *pageBuffer) add(r supersim.UsageRecord) error {
 	}
 	p.csv.Write(row)
 	p.csv.Flush()
-	if err := p.csv.Error(); err != nil {
-		return err
-	}
-	p.ends = append(p.ends, p.buf.Len())
-	return nil
+	return p.csv.Error()
 }
 
 // addFocus encodes one record as a FOCUS row: a CSV row (an empty cell
