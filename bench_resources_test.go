@@ -82,30 +82,17 @@ func BenchmarkSimsWalkVersusBaseline(b *testing.B) {
 	b.Cleanup(hc.CloseIdleConnections)
 
 	baseline := func() (n int, check int64) {
-		for url := srv.URL + "/v1/Sims?PageSize=1000"; url != ""; {
-			req, _ := http.NewRequest(http.MethodGet, url, nil)
-			req.SetBasicAuth(testAccountSID, testAuthToken)
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Sims []baselineSim `json:"sims"`
-				Meta struct {
-					NextPageURL string `json:"next_page_url"`
-				} `json:"meta"`
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
+		type simsPage struct {
+			Sims []baselineSim `json:"sims"`
+			Meta baselineMeta  `json:"meta"`
+		}
+		baselinePages(b, hc, srv.URL+"/v1/Sims?PageSize=1000", func(page *simsPage) string {
 			for _, s := range page.Sims {
 				n++
 				check += int64(len(s.ICCID)+len(s.Status)) + s.DateUpdated.Unix()
 			}
-			url = page.Meta.NextPageURL
-		}
+			return page.Meta.NextPageURL
+		})
 		return n, check
 	}
 	sdk := func() (n int, check int64) {

@@ -75,8 +75,10 @@ type baselineRecord struct {
 	BilledUnit      string `json:"billed_unit"`
 }
 
-// baselineWalk follows next_page_url with plain net/http and encoding/json.
-func baselineWalk(b *testing.B, hc *http.Client, url string) (records int, bytes int64) {
+// baselinePages follows next_page_url from url with plain net/http and
+// encoding/json, as a hand-written client would: each page is decoded into
+// a new P and handed to each, which returns its next_page_url.
+func baselinePages[P any](b *testing.B, hc *http.Client, url string, each func(page *P) (next string)) {
 	for url != "" {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		req.SetBasicAuth(testAccountSID, testAuthToken)
@@ -84,23 +86,34 @@ func baselineWalk(b *testing.B, hc *http.Client, url string) (records int, bytes
 		if err != nil {
 			b.Fatal(err)
 		}
-		var page struct {
-			UsageRecords []baselineRecord `json:"usage_records"`
-			Meta         struct {
-				NextPageURL string `json:"next_page_url"`
-			} `json:"meta"`
-		}
+		var page P
 		err = json.NewDecoder(resp.Body).Decode(&page)
 		resp.Body.Close()
 		if err != nil {
 			b.Fatal(err)
 		}
+		url = each(&page)
+	}
+}
+
+// baselineMeta is the part of a page's meta a hand-written client reads.
+type baselineMeta struct {
+	NextPageURL string `json:"next_page_url"`
+}
+
+// baselineWalk walks usage records with baselinePages.
+func baselineWalk(b *testing.B, hc *http.Client, url string) (records int, bytes int64) {
+	type usagePage struct {
+		UsageRecords []baselineRecord `json:"usage_records"`
+		Meta         baselineMeta     `json:"meta"`
+	}
+	baselinePages(b, hc, url, func(page *usagePage) string {
 		for _, r := range page.UsageRecords {
 			records++
 			bytes += r.DataTotal
 		}
-		url = page.Meta.NextPageURL
-	}
+		return page.Meta.NextPageURL
+	})
 	return records, bytes
 }
 
