@@ -341,18 +341,23 @@ func BenchmarkLimitedFleetExport(b *testing.B) {
 	for _, bc := range []struct {
 		name                           string
 		sims, days, limit, concurrency int
+		granularity                    supersim.Granularity
 	}{
-		{"2000sims-8days-L8-N8", 2000, 8, 8, 8},
-		{"200sims-62days-L2-N32", 200, 62, 2, 32},
-		{"8000sims-1day-L8-N8", 8000, 1, 8, 8}, // 8 pages an hour: as much as full speed holds
+		{"2000sims-8days-L8-N8", 2000, 8, 8, 8, supersim.GranularityHour},
+		{"200sims-62days-L2-N32", 200, 62, 2, 32, supersim.GranularityHour},
+		{"8000sims-1day-L8-N8", 8000, 1, 8, 8, supersim.GranularityHour}, // 8 pages an hour: as much as full speed holds
+		{"10000sims-31days-daily-L8-N8", 10000, 31, 8, 8, supersim.GranularityDay}, // 10 pages a day bucket
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 			end := start.AddDate(0, 0, bc.days)
 			cfg := fleetConfig{sims: bc.sims, from: start, to: end, latency: latency, maxInFlight: bc.limit}
-			opts := supersim.ListUsageRecordsOptions{Group: supersim.GroupSim, Granularity: supersim.GranularityHour,
+			opts := supersim.ListUsageRecordsOptions{Group: supersim.GroupSim, Granularity: bc.granularity,
 				StartTime: start, EndTime: end, PageSize: pageSize, Concurrency: bc.concurrency}
 			records := bc.sims * 24 * bc.days
+			if bc.granularity == supersim.GranularityDay {
+				records = bc.sims * bc.days
+			}
 			ideal := time.Duration((records+pageSize-1)/pageSize) * latency / time.Duration(min(bc.limit, bc.concurrency))
 			want := newFleetAPI(b, cfg).totalBytes(start, end)
 			var wall time.Duration
