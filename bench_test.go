@@ -345,7 +345,7 @@ func BenchmarkLimitedFleetExport(b *testing.B) {
 	}{
 		{"2000sims-8days-L8-N8", 2000, 8, 8, 8, supersim.GranularityHour},
 		{"200sims-62days-L2-N32", 200, 62, 2, 32, supersim.GranularityHour},
-		{"8000sims-1day-L8-N8", 8000, 1, 8, 8, supersim.GranularityHour}, // 8 pages an hour: as much as full speed holds
+		{"8000sims-1day-L8-N8", 8000, 1, 8, 8, supersim.GranularityHour},           // 8 pages an hour: as much as full speed holds
 		{"10000sims-31days-daily-L8-N8", 10000, 31, 8, 8, supersim.GranularityDay}, // 10 pages a day bucket
 	} {
 		b.Run(bc.name, func(b *testing.B) {
