@@ -13,8 +13,11 @@ import (
 // pagesPerSlot is how many pages a windowed walk may hold, fetched and not
 // yet handed out or being fetched, per unit of Concurrency: enough for the
 // windows ahead of the one being read to keep fetching while it does,
-// until one bucket holds about 8 pages.
-const pagesPerSlot = 8
+// until one bucket holds about 10 pages. Concurrency windows are fetched
+// at once, page after page, so by the time the one being read is whole,
+// the others may hold a bucket's pages each, besides the pages on their
+// way.
+const pagesPerSlot = 10
 
 // spareWindows is how many windows with pages to fetch a windowed walk
 // keeps open beyond the requests it may have in flight, so that one
@@ -51,8 +54,8 @@ const blindWindows = limit.InitialLimit
 //
 // Memory is bounded by pagesPerSlot×Concurrency + 1 pages held or being
 // fetched, Concurrency spare pages kept for reuse, and the page the caller
-// reads: 9×Concurrency + 2 pages (about 25 MiB at Concurrency 8 with pages
-// of 1000, which take about 0.3 MiB each once decoded).
+// reads: 11×Concurrency + 2 pages (about 27 MiB at Concurrency 8 with
+// pages of 1000, which take about 0.3 MiB each once decoded).
 type windowedPager[T any] struct {
 	ctx         context.Context
 	cancel      context.CancelFunc

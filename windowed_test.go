@@ -266,12 +266,15 @@ func TestWindowedBackoffHoldsNoSlot(t *testing.T) {
 }
 
 // A window's pages go one after another, none waiting for a slot: a later
-// window waiting to start does not take the slot of one reading its page.
-// So Concurrency windows run at once, in walk order.
+// window waiting to start does not take the slot of one reading its page,
+// and the windows ahead of the one being read fetch all their pages while
+// it is read, as long as a bucket holds up to 10 pages (issue 18's day
+// buckets of 10,000 SIMs). So Concurrency windows run at once, in walk
+// order.
 func TestWindowedWindowsFetchPageAfterPage(t *testing.T) {
 	t.Parallel()
 	const pageSize, latency, hours = 10, 40 * time.Millisecond, 16
-	for _, tt := range []struct{ pagesPerBucket, concurrency int }{{4, 2}} {
+	for _, tt := range []struct{ pagesPerBucket, concurrency int }{{4, 2}, {10, 8}} {
 		f := newFleetAPI(t, fleetConfig{sims: tt.pagesPerBucket * pageSize, from: june1, to: june1.Add(hours * time.Hour)})
 		opts := hourlyBySim(june1, june1.Add(hours*time.Hour), pageSize, tt.concurrency)
 		sends := &sendLog{next: &wire{latency: latency}}
