@@ -327,11 +327,12 @@ func BenchmarkWindowedExport(b *testing.B) {
 	b.ReportMetric(float64(sequential)/float64(parallel), "speedup")
 }
 
-// BenchmarkLimitedFleetExport exports a fleet's hourly usage by SIM in pages
-// of 1000, served at 40 ms a page by a server that runs at most L requests
-// at once and refuses the rest at once with 429 / Twilio error 20429 (no
+// BenchmarkLimitedFleetExport exports a fleet's usage by SIM in pages of
+// 1000, served at 40 ms a page by a server that runs at most L requests at
+// once and refuses the rest at once with 429 / Twilio error 20429 (no
 // Retry-After), with a new Client of default options and Concurrency N:
-// issue 10's two cases, and a fleet whose hours take 8 pages each.
+// issue 10's two cases (hourly), a fleet whose hours take 8 pages each, and
+// issue 18's daily export whose days take 10 pages each.
 // It reports the wall time over the ideal (pages × 40 ms / min(L, N)), the
 // share of requests refused, the peak live heap (from a second walk that
 // collects garbage every 8th page), and the share of the records delivered,
@@ -345,8 +346,8 @@ func BenchmarkLimitedFleetExport(b *testing.B) {
 	}{
 		{"2000sims-8days-L8-N8", 2000, 8, 8, 8, supersim.GranularityHour},
 		{"200sims-62days-L2-N32", 200, 62, 2, 32, supersim.GranularityHour},
-		{"8000sims-1day-L8-N8", 8000, 1, 8, 8, supersim.GranularityHour},           // 8 pages an hour: as much as full speed holds
-		{"10000sims-31days-daily-L8-N8", 10000, 31, 8, 8, supersim.GranularityDay}, // 10 pages a day bucket
+		{"8000sims-1day-L8-N8", 8000, 1, 8, 8, supersim.GranularityHour},           // 8 pages an hour
+		{"10000sims-31days-daily-L8-N8", 10000, 31, 8, 8, supersim.GranularityDay}, // 10 pages a day bucket: as much as full speed holds
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

@@ -33,7 +33,9 @@ func newLimits(logger *slog.Logger) *limits {
 // transport returns next behind the limits. Each try waits for a slot
 // (the walk's, then the Client's) and holds it from sending the request to
 // the end of the answer's body, never while waiting out a backoff or a
-// Retry-After. timeout, if not 0, bounds each try from the moment it holds
+// Retry-After; a windowed walk's window keeps its walk slot from a served
+// answer to its next page's try, unless an earlier window waits for one
+// (see [limit.Lane]). timeout, if not 0, bounds each try from the moment it holds
 // its slots: time spent waiting for one does not count.
 //
 // A 429 answer lowers the Client's limit at once. When the refused try
@@ -71,18 +73,13 @@ func (l *limits) walkSlots(n int) *limit.Slots {
 	return limit.NewSlots(n, l.adaptive.Limit)
 }
 
-// walkSlotKey carries a try's walk slots and priority through the context.
+// walkSlotKey carries a try's walk lane through the context.
 type walkSlotKey struct{}
 
-type walkSlot struct {
-	slots *limit.Slots
-	prio  int // lower goes first
-}
-
 // withWalkSlot has the tries of requests made with ctx take a slot of
-// slots first, at priority prio.
-func withWalkSlot(ctx context.Context, slots *limit.Slots, prio int) context.Context {
-	return context.WithValue(ctx, walkSlotKey{}, walkSlot{slots: slots, prio: prio})
+// their walk through lane first.
+func withWalkSlot(ctx context.Context, lane *limit.Lane) context.Context {
+	return context.WithValue(ctx, walkSlotKey{}, lane)
 }
 
 // freeResends is how many times one request refused for the account's
@@ -137,20 +134,20 @@ func (l *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 
 // admit waits for the slots of one try.
 func (l *limitedTransport) admit(ctx context.Context) (*try, error) {
-	walk, _ := ctx.Value(walkSlotKey{}).(walkSlot)
-	if walk.slots != nil {
-		if err := walk.slots.Acquire(ctx, walk.prio); err != nil {
+	lane, _ := ctx.Value(walkSlotKey{}).(*limit.Lane)
+	if lane != nil {
+		if err := lane.Acquire(ctx); err != nil {
 			return nil, err
 		}
 	}
-	ticket, err := l.adaptive.Acquire(ctx, walk.slots != nil && walk.slots.HeldBack())
+	ticket, err := l.adaptive.Acquire(ctx, lane != nil && lane.HeldBack())
 	if err != nil {
-		if walk.slots != nil {
-			walk.slots.Release()
+		if lane != nil {
+			lane.Release()
 		}
 		return nil, err
 	}
-	t := &try{ticket: ticket, walk: walk.slots, ctx: ctx, cancel: func() {}}
+	t := &try{ticket: ticket, walk: lane, ctx: ctx, cancel: func() {}}
 	if l.timeout > 0 {
 		t.ctx, t.cancel = context.WithTimeoutCause(ctx, l.timeout, tryTimeout(l.timeout))
 	}
@@ -160,18 +157,23 @@ func (l *limitedTransport) admit(ctx context.Context) (*try, error) {
 // try is one admitted try: its slots and its timeout.
 type try struct {
 	ticket *limit.Ticket
-	walk   *limit.Slots // nil outside windowed walks
+	walk   *limit.Lane // nil outside windowed walks
 	ctx    context.Context
 	cancel context.CancelFunc
 	served bool // a 2xx answer
 	once   sync.Once
 }
 
-// end frees the try's slots; served tells whether it may raise the limit.
+// end frees the try's slots; served tells whether it may raise the limit,
+// and has the walk's lane keep its slot for its next page.
 func (t *try) end(served bool) {
 	t.once.Do(func() {
 		t.ticket.Release(served)
-		if t.walk != nil {
+		switch {
+		case t.walk == nil:
+		case served:
+			t.walk.Keep()
+		default:
 			t.walk.Release()
 		}
 		t.cancel()

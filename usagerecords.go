@@ -101,7 +101,7 @@ type ListUsageRecordsOptions struct {
 	// day and a StartTime on a bucket boundary (a UTC hour; a UTC midnight
 	// for day); without EndTime the walk ends with the current bucket.
 	// Windows are sized from the records seen to hold about two pages, and
-	// at most 9×Concurrency+2 pages are in memory. A windowed walk's
+	// at most 11×Concurrency+2 pages are in memory. A windowed walk's
 	// positions resume it like a sequential walk's (see [Position]). 0
 	// walks the range as one query.
 	Concurrency int `url:"-"`

@@ -13,12 +13,15 @@ import (
 // pagesPerSlot is how many pages a windowed walk may hold, fetched and not
 // yet handed out or being fetched, per unit of Concurrency: enough for the
 // windows ahead of the one being read to keep fetching while it does,
-// until one bucket holds about 8 pages.
-const pagesPerSlot = 8
+// until one bucket holds about 10 pages. Concurrency windows are fetched
+// at once, page after page, so by the time the one being read is whole,
+// the others may hold a bucket's pages each, besides the pages on their
+// way.
+const pagesPerSlot = 10
 
 // spareWindows is how many windows with pages to fetch a windowed walk
 // keeps open beyond the requests it may have in flight, so that one
-// waiting out a backoff, or between two pages, leaves none idle.
+// waiting out a backoff leaves no slot idle.
 const spareWindows = 2
 
 // blindWindows is how many one-bucket windows a windowed walk starts with,
@@ -41,13 +44,18 @@ const blindWindows = limit.InitialLimit
 // or expected at the records per bucket seen, are enough). New windows
 // open while fewer than the walk's slots plus spareWindows have pages to
 // fetch. Each try of a fetch takes one of the walk's slots (Concurrency,
-// or fewer while the Client's limit is lower), earliest window first, and
-// holds it only while on the wire (see [limits.transport]).
+// or fewer while the Client's limit is lower) through its window's
+// [limit.Lane]: slots go to windows in walk order as their fetches start,
+// and a window keeps its slot from one page to its next unless an earlier
+// window waits for one, so that the earliest windows are fetched page
+// after page rather than by turns with later ones. A slot is held while
+// on the wire and between two pages of a window, never during a backoff
+// (see [limits.transport]).
 //
 // Memory is bounded by pagesPerSlot×Concurrency + 1 pages held or being
 // fetched, Concurrency spare pages kept for reuse, and the page the caller
-// reads: 9×Concurrency + 2 pages (about 25 MiB at Concurrency 8 with pages
-// of 1000, which take about 0.3 MiB each once decoded).
+// reads: 11×Concurrency + 2 pages (about 27 MiB at Concurrency 8 with
+// pages of 1000, which take about 0.3 MiB each once decoded).
 type windowedPager[T any] struct {
 	ctx         context.Context
 	cancel      context.CancelFunc
@@ -62,7 +70,7 @@ type windowedPager[T any] struct {
 	mu       sync.Mutex
 	planner  *window.Planner
 	windows  []*windowRun[T] // open, not yet handed out whole, newest first
-	opened   int             // windows opened so far
+	opened   int             // windows opened so far: the next one's place in the walk order
 	fetching int             // fetches running
 	held     int             // pages fetched, not yet handed out
 	handed   int             // items handed out
@@ -74,17 +82,17 @@ type windowedPager[T any] struct {
 // windowRun is one window being walked.
 type windowRun[T any] struct {
 	win      window.Window
-	prio     int // the walk order: lower is handed out sooner
 	walk     walker[T]
-	resumed  bool      // started inside the window, from a saved Position
-	pages    []page[T] // fetched, not yet handed out
-	items    int       // items in pages
-	fetched  int       // items fetched, handed out or not
-	handed   int       // items handed out
-	fetching bool      // a fetch is running; walk belongs to it
-	done     bool      // the last page was fetched
-	err      error     // the fetch that failed, after pages
-	errPos   Position  // where it failed
+	lane     *limit.Lane // the walk's slots for its requests, at its place in the walk order
+	resumed  bool        // started inside the window, from a saved Position
+	pages    []page[T]   // fetched, not yet handed out
+	items    int         // items in pages
+	fetched  int         // items fetched, handed out or not
+	handed   int         // items handed out
+	fetching bool        // a fetch is running; walk belongs to it
+	done     bool        // the last page was fetched
+	err      error       // the fetch that failed, after pages
+	errPos   Position    // where it failed
 }
 
 // windowedWalk is where a windowed walk starts.
@@ -174,7 +182,7 @@ func windowPosition(win window.Window, pos Position) Position {
 
 // open adds the window win to the walk; w.mu is held (or w is new).
 func (w *windowedPager[T]) open(win window.Window) *windowRun[T] {
-	run := &windowRun[T]{win: win, prio: w.opened}
+	run := &windowRun[T]{win: win, lane: w.slots.Lane(w.opened)}
 	w.opened++
 	fetch, err := w.query(win)
 	run.walk.fetch, run.err = fetch, err
@@ -255,6 +263,7 @@ func (w *windowedPager[T]) worthOpening(expected float64) bool {
 
 // start fetches run's next page on a goroutine of its own; w.mu is held.
 func (w *windowedPager[T]) start(run *windowRun[T]) {
+	run.lane.Ask()
 	run.fetching = true
 	w.fetching++
 	var buf []T
@@ -268,7 +277,7 @@ func (w *windowedPager[T]) start(run *windowRun[T]) {
 // fetch fetches run's next page into buf's memory and parks it.
 func (w *windowedPager[T]) fetch(run *windowRun[T], buf []T) {
 	defer w.running.Done()
-	p, err := run.walk.fetchNext(withWalkSlot(w.ctx, w.slots, run.prio), buf)
+	p, err := run.walk.fetchNext(withWalkSlot(w.ctx, run.lane), buf)
 	var oldest, newest time.Time
 	for i, item := range p.items {
 		t := w.stamp(item)
@@ -297,6 +306,9 @@ func (w *windowedPager[T]) fetch(run *windowRun[T], buf []T) {
 		}
 	}
 	w.dispatch()
+	if !run.fetching {
+		run.lane.Drop() // its next page waits: its slot goes to another window
+	}
 	w.mu.Unlock()
 	select {
 	case w.changed <- struct{}{}:

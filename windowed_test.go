@@ -265,6 +265,64 @@ func TestWindowedBackoffHoldsNoSlot(t *testing.T) {
 	assert.Greater(t, tries[1]-tries[0], 1, "other windows were fetched while the failed one waited: %v", tries)
 }
 
+// A window's pages go one after another, none waiting for a slot: a later
+// window waiting to start does not take the slot of one reading its page,
+// and the windows ahead of the one being read fetch all their pages while
+// it is read, as long as a bucket holds up to 10 pages (issue 18's day
+// buckets of 10,000 SIMs). So Concurrency windows run at once, in walk
+// order.
+func TestWindowedWindowsFetchPageAfterPage(t *testing.T) {
+	t.Parallel()
+	const pageSize, latency, hours = 10, 40 * time.Millisecond, 16
+	for _, tt := range []struct{ pagesPerBucket, concurrency int }{{4, 2}, {10, 8}} {
+		f := newFleetAPI(t, fleetConfig{sims: tt.pagesPerBucket * pageSize, from: june1, to: june1.Add(hours * time.Hour)})
+		opts := hourlyBySim(june1, june1.Add(hours*time.Hour), pageSize, tt.concurrency)
+		sends := &sendLog{next: &wire{latency: latency}}
+		synctest.Test(t, func(t *testing.T) {
+			clockAfter(opts.EndTime)
+			client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: sends}))
+			got, err := collect(context.Background(), client, opts)
+			require.NoError(t, err)
+			assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
+		})
+		sent := map[string][]time.Time{} // by window, when each page went
+		for _, req := range sends.sent {
+			sent[req.window] = append(sent[req.window], req.at)
+		}
+		require.Len(t, sent, hours, "windows of an hour")
+		for window, times := range sent {
+			require.Len(t, times, tt.pagesPerBucket)
+			for i := 1; i < len(times); i++ {
+				assert.Equal(t, latency, times[i].Sub(times[i-1]), "%d pages a bucket, Concurrency %d: window %s, page %d waited",
+					tt.pagesPerBucket, tt.concurrency, window, i)
+			}
+		}
+	}
+}
+
+// sendLog is the HTTP transport of a client in a synctest bubble that logs
+// when each request went on its way, its slots taken, on the bubble's
+// clock, and for which window.
+type sendLog struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	sent []sentRequest
+}
+
+// sentRequest is one request that a sendLog sent.
+type sentRequest struct {
+	at     time.Time
+	window string // its StartTime
+}
+
+// RoundTrip implements http.RoundTripper.
+func (l *sendLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	l.mu.Lock()
+	l.sent = append(l.sent, sentRequest{at: time.Now(), window: req.URL.Query().Get("StartTime")})
+	l.mu.Unlock()
+	return l.next.RoundTrip(req)
+}
+
 // checkpoint is what a program saves to resume an export: how many
 // records it wrote, and where to go on.
 type checkpoint struct {
