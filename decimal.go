@@ -69,6 +69,15 @@ func (d Decimal) String() string {
 	return d.n.String()
 }
 
+// Append appends the text of [Decimal.String] to b and returns the result,
+// without making a string: for encoders that write many amounts.
+func (d Decimal) Append(b []byte) []byte {
+	if d.text != "" {
+		return append(b, d.text...)
+	}
+	return d.n.Append(b)
+}
+
 // IsZero reports whether the amount is zero ("0", "0.00", the zero value...).
 func (d Decimal) IsZero() bool { return d.Sign() == 0 }
 
@@ -115,13 +124,7 @@ func (d Decimal) Rat() *big.Rat { return d.n.Rat() }
 
 // MarshalJSON writes the amount as a JSON string, as Twilio does ("0.03").
 func (d Decimal) MarshalJSON() ([]byte, error) {
-	out := []byte{'"'}
-	if d.text != "" {
-		out = append(out, d.text...)
-	} else {
-		out = d.n.Append(out)
-	}
-	return append(out, '"'), nil
+	return append(d.Append([]byte{'"'}), '"'), nil
 }
 
 // UnmarshalJSON accepts a JSON number (0.03), a JSON string ("0.03") or null

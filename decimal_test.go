@@ -27,6 +27,15 @@ func TestParseDecimal(t *testing.T) {
 	assert.Panics(t, func() { supersim.MustParseDecimal("x") })
 }
 
+func TestDecimalAppendIsString(t *testing.T) {
+	t.Parallel()
+	d := supersim.MustParseDecimal
+	for _, v := range []supersim.Decimal{{}, d("0.03"), d("-1.5"), d("007"), d("2e-3"), d("-0.00"),
+		d("98765432109876543210.0123456789"), d("0.1").Add(d("0.03")), d("-2.50").Neg()} {
+		assert.Equal(t, "x="+v.String(), string(v.Append([]byte("x="))), "%s", v)
+	}
+}
+
 func TestDecimalArithmeticIsExact(t *testing.T) {
 	t.Parallel()
 	sum := supersim.Decimal{}

@@ -1,6 +1,9 @@
 package supersim
 
-import "context"
+import (
+	"context"
+	"runtime"
+)
 
 // fetched is the outcome of one page fetch.
 type fetched[T any] struct {
@@ -9,9 +12,9 @@ type fetched[T any] struct {
 }
 
 // sequentialPager walks one query page after page. With prefetch on, it
-// fetches page k+1 on a goroutine while the caller works through page k:
-// never more than one page ahead, never past MaxRecords, and the two pages'
-// memory is reused in turn.
+// fetches page k+1 on a goroutine, started before page k is handed out,
+// while the caller works through page k: never more than one page ahead,
+// never past MaxRecords, and the two pages' memory is reused in turn.
 type sequentialPager[T any] struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -47,6 +50,12 @@ func (s *sequentialPager[T]) nextPage(spare []T) (page[T], bool, error) {
 	if s.prefetch && !got.page.last && (s.limit == 0 || s.handed < s.limit) {
 		s.ahead = make(chan fetched[T], 1)
 		go s.fetchAhead(spare)
+		// Let the fetch send its request now. Left to wait until the
+		// caller blocks, it would start only once a caller busy with the
+		// page is done with it: always with one P, and often with more,
+		// where an idle P is slow to wake (some 100 µs on a VM, about
+		// what a page's encoding takes).
+		runtime.Gosched()
 	}
 	return got.page, true, nil
 }

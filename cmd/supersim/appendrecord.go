@@ -53,7 +53,7 @@ func appendJSONRecord(b []byte, r supersim.UsageRecord, names bool, simName, fle
 	b = append(b, `,"data_total":`...)
 	b = strconv.AppendInt(b, r.DataTotal, 10)
 	b = append(b, `,"data_total_billed":"`...)
-	b = append(b, r.DataTotalBilled.String()...) // digits, '.', '-', 'e', '+': nothing to escape
+	b = r.DataTotalBilled.Append(b) // digits, '.', '-', 'e', '+': nothing to escape
 	b = append(b, `","billed_unit":`...)
 	b = appendJSONOrNull(b, r.BilledUnit)
 	if names {
@@ -127,7 +127,7 @@ func appendCSVRecord(b []byte, r supersim.UsageRecord, names bool, simName, flee
 	b = append(b, ',')
 	b = strconv.AppendInt(b, r.DataTotal, 10)
 	b = append(b, ',')
-	b = append(b, r.DataTotalBilled.String()...) // digits, '.', '-', 'e', '+'
+	b = r.DataTotalBilled.Append(b) // digits, '.', '-', 'e', '+'
 	b = append(b, ',')
 	if !plainCSV(r.BilledUnit) {
 		return b, false

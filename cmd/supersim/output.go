@@ -33,6 +33,10 @@ const partialSuffix = ".partial"
 // (PIPE_BUF: at least 512 bytes, 512 on macOS, 4096 on Linux).
 const pipeBuf = 512
 
+// syncAheadBytes is how much FILE.partial takes before a sync ahead starts
+// (see output.syncAhead).
+const syncAheadBytes = 2 << 20
+
 // outputError is a failure to open, write, sync or rename the output or
 // the checkpoint: exit 1, not a usage error.
 type outputError struct{ err error }
@@ -57,6 +61,10 @@ type output struct {
 	file    *os.File // the file written, if any: FILE.partial or a device
 	path    string   // -o FILE; "" for stdout
 	partial string   // FILE.partial; "" when written in place
+
+	unsynced int64      // bytes written to FILE.partial since the last sync began
+	syncing  chan error // the sync ahead in flight; nil when none is
+	syncErr  error      // the first error of a sync ahead
 }
 
 // name is the output's name for messages.
@@ -158,11 +166,17 @@ func reopenOutput(path string, size int64) (*output, error) {
 }
 
 // write writes data, whose records end at the offsets ends. To a file
-// being made it goes in one write; in place, in writes of whole records
-// of at most pipeBuf bytes (a longer record in a write of its own).
+// being made it goes in one write, and a sync ahead starts once
+// syncAheadBytes are not yet being synced; in place, in writes of whole
+// records of at most pipeBuf bytes (a longer record in a write of its
+// own).
 func (o *output) write(data []byte, ends []int) (int, error) {
 	if o.partial != "" {
-		return o.w.Write(data)
+		n, err := o.w.Write(data)
+		if o.unsynced += int64(n); err == nil && o.unsynced >= syncAheadBytes {
+			o.syncAhead()
+		}
+		return n, err
 	}
 	written, from := 0, 0
 	for i, end := range ends {
@@ -184,7 +198,52 @@ func (o *output) sync() error {
 	if o.file == nil {
 		return nil
 	}
+	if err := o.waitSyncAhead(); err != nil {
+		return err
+	}
+	o.unsynced = 0
 	return o.file.Sync()
+}
+
+// syncAhead starts syncing FILE.partial on a goroutine, unless the last
+// sync ahead is still running: the disk takes the export while it is
+// walked, and the sync of finish finds little left to write. (All at the
+// end, a month's hourly usage by SIM, 18 MB of JSON Lines, took 13-17 ms
+// to sync on ext4: a quarter of the walk.) A sync holds up the writes
+// that come meanwhile (on ext4 they wait for its journal commit), so a
+// sync ahead starts only once syncAheadBytes more were written.
+func (o *output) syncAhead() {
+	if o.syncing != nil {
+		select {
+		case err := <-o.syncing:
+			o.keepSyncErr(err)
+		default:
+			return // still running: a later write starts the next
+		}
+	}
+	o.unsynced = 0
+	done, f := make(chan error, 1), o.file
+	go func() { done <- f.Sync() }()
+	o.syncing = done
+}
+
+// waitSyncAhead waits for the sync ahead in flight, if any, and returns
+// the first error of the syncs ahead: a sync that failed may leave the
+// next one nothing to report, though the data it was for never reached
+// the disk.
+func (o *output) waitSyncAhead() error {
+	if o.syncing != nil {
+		o.keepSyncErr(<-o.syncing)
+		o.syncing = nil
+	}
+	return o.syncErr
+}
+
+// keepSyncErr keeps err if it is the first error of a sync ahead.
+func (o *output) keepSyncErr(err error) {
+	if o.syncErr == nil {
+		o.syncErr = err
+	}
 }
 
 // finish completes the output: FILE.partial, synced, becomes FILE.
@@ -215,11 +274,13 @@ func (o *output) discard() {
 	}
 }
 
-// close closes the file, if any and not yet closed.
+// close closes the file, if any and not yet closed, once a sync ahead is
+// done with it.
 func (o *output) close() error {
 	if o.file == nil {
 		return nil
 	}
+	o.waitSyncAhead()
 	f := o.file
 	o.file = nil
 	return f.Close()

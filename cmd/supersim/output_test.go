@@ -156,3 +156,49 @@ func TestOutputWritesWholeRecordsInPipeSizedWrites(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// A file being made is synced ahead as it grows, one sync at a time, and
+// finish waits for the last before it syncs what is left and renames it.
+func TestOutputSyncsAheadAsTheFileGrows(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "x.jsonl")
+	o, err := createOutput(nil, path)
+	require.NoError(t, err)
+	page := bytes.Repeat(append(bytes.Repeat([]byte{'x'}, 999), '\n'), 256) // 256 KB
+	var want []byte
+	ahead := 0
+	for range 4 * syncAheadBytes / len(page) {
+		_, err := o.write(page, nil)
+		require.NoError(t, err)
+		want = append(want, page...)
+		if o.syncing != nil {
+			ahead++
+		}
+	}
+	assert.Positive(t, ahead, "a sync ahead ran")
+	require.NoError(t, o.finish())
+	assert.Nil(t, o.syncing, "finish waited for the sync ahead")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want, got), "every byte written, in order")
+}
+
+// A sync ahead that failed fails the output's next sync, whatever that
+// sync finds (on Linux, a failed sync may leave the next nothing to
+// report).
+func TestOutputKeepsTheErrorOfASyncAhead(t *testing.T) {
+	t.Parallel()
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	if devNull.Sync() == nil {
+		devNull.Close()
+		t.Skipf("%s syncs on this system", os.DevNull)
+	}
+	o := &output{w: devNull, file: devNull, path: "x", partial: "x" + partialSuffix} // as FILE.partial, a file that never syncs
+	defer o.close()
+	_, err = o.write(make([]byte, syncAheadBytes), nil)
+	require.NoError(t, err)
+	require.NotNil(t, o.syncing, "a sync ahead started")
+	assert.Error(t, o.waitSyncAhead(), "its error is kept")
+	assert.Error(t, o.sync())
+}
