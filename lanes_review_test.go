@@ -446,15 +446,17 @@ func TestReviewLanesFaultStormGivesOneWalk(t *testing.T) {
 	require.Greater(t, len(want), 20*base.PageSize)
 	faults := []supersimtest.Fault{supersimtest.FaultStatus(429, 0, ""), supersimtest.FaultStatus(429, 0, "0"),
 		supersimtest.FaultStatus(500, 0, ""), supersimtest.FaultDrop(), supersimtest.FaultTruncate(200),
-		supersimtest.FaultNone(), supersimtest.FaultStall(), supersimtest.FaultBody(502, "bad gateway"),
-		supersimtest.FaultNone(), supersimtest.FaultNone(), supersimtest.FaultNone()}
+		supersimtest.FaultStall(), supersimtest.FaultBody(502, "bad gateway")}
 	for _, concurrency := range []int{1, 2, 5, 12} {
 		faulty := countFaults(srv)
-		for i := range 3 * len(faults) {
-			srv.InjectFaults(1, faults[(i*7)%len(faults)])
+		for range 3 { // each fault, then two requests served: no request runs out of retries
+			for _, fault := range faults {
+				srv.InjectFaults(1, fault)
+				srv.InjectFaults(2, supersimtest.FaultNone())
+			}
 		}
 		fl := &flights{next: srv.HTTPClient().Transport}
-		client, err := srv.Client(supersim.WithHTTPClient(&http.Client{Transport: fl, Timeout: 200 * time.Millisecond}),
+		client, err := srv.Client(supersim.WithHTTPClient(&http.Client{Transport: fl, Timeout: 500 * time.Millisecond}),
 			supersim.WithRetryWait(time.Millisecond, 3*time.Millisecond), supersim.WithMaxRetries(10))
 		require.NoError(t, err)
 		opts := base
@@ -464,7 +466,7 @@ func TestReviewLanesFaultStormGivesOneWalk(t *testing.T) {
 		assertSameRecords(t, want, got)
 		assert.LessOrEqual(t, fl.peak.Load(), int64(concurrency), "Concurrency %d", concurrency)
 		assert.Zero(t, fl.now.Load())
-		assert.Equal(t, faulty+3*len(faults), countFaults(srv), "every fault was served")
+		assert.Equal(t, faulty+3*3*len(faults), countFaults(srv), "every fault was served")
 	}
 }
 
@@ -602,5 +604,134 @@ func TestReviewLanesPagesAheadAreBounded(t *testing.T) {
 			require.NoError(t, it.Err())
 			assert.Equal(t, 60*48, n)
 		})
+	}
+}
+
+// A window back from a backoff gets the next slot that a later window
+// would keep: later windows give way to an earlier one that waits, so the
+// window being read is not starved while later windows fetch page after
+// page. Concurrency 2 and 3, buckets of 10 pages: the newest window's
+// third page is refused once with 503; its retry must go within one page's
+// latency of its backoff's end, not once a later window is whole or the
+// pages held ahead run out. (The only test here, or in windowed_test.go,
+// that fails if Lane.mayKeep ignores the waiters: 80ms instead of 50ms.)
+func TestReviewLanesEarlierWindowBackFromBackoffGetsTheNextSlot(t *testing.T) {
+	const latency, backoff = 10 * time.Millisecond, 35 * time.Millisecond
+	const hours = 12
+	end := june1.Add(hours * time.Hour)
+	var refused atomic.Bool
+	f := newFleetAPI(t, fleetConfig{sims: 100, from: june1, to: end, fault: func(q url.Values) int {
+		if q.Get("EndTime") == end.Format(time.RFC3339) && q.Get("Page") == "2" && refused.CompareAndSwap(false, true) {
+			return http.StatusServiceUnavailable
+		}
+		return 0
+	}})
+	for _, concurrency := range []int{2, 3} {
+		refused.Store(false)
+		opts := hourlyBySim(june1, end, 10, concurrency)
+		sends := &sendLog{next: &wire{latency: latency}}
+		synctest.Test(t, func(t *testing.T) {
+			clockAfter(opts.EndTime)
+			client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: sends}), supersim.WithRetryWait(backoff, backoff))
+			got, err := collect(context.Background(), client, opts)
+			require.NoError(t, err)
+			assertSameRecords(t, f.expected(opts.Granularity, opts.StartTime, opts.EndTime), got)
+		})
+		newest := end.Add(-time.Hour).Format(time.RFC3339)
+		var times []time.Time // of the newest window's pages, its retry included
+		for _, s := range sends.sent {
+			if s.window == newest {
+				times = append(times, s.at)
+			}
+		}
+		require.Len(t, times, 11, "10 pages and one retry")
+		assert.LessOrEqual(t, times[3].Sub(times[2]), latency+backoff+latency,
+			"Concurrency %d: the retry waited for a slot that later windows kept", concurrency)
+	}
+}
+
+// capped is an HTTP transport, for a client in a synctest bubble, that
+// plays an account running at most max requests at once: a request
+// beyond them is refused at once with 429 (Twilio's 20429, no
+// Retry-After); the others take latency on the bubble's clock.
+type capped struct {
+	max     int
+	latency time.Duration
+	next    http.RoundTripper // the server, for the answers served
+
+	mu              sync.Mutex
+	now, peak       int
+	served, refused int
+}
+
+func (c *capped) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	if c.now >= c.max {
+		c.refused++
+		c.mu.Unlock()
+		body := `{"code": 20429, "message": "Too Many Requests", "status": 429}`
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests", Proto: "HTTP/1.1",
+			ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(bytes.NewBufferString(body)), ContentLength: int64(len(body)), Request: req}, nil
+	}
+	c.now++
+	c.peak = max(c.peak, c.now)
+	c.served++
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.now--
+		c.mu.Unlock()
+	}()
+	timer := time.NewTimer(c.latency)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-req.Context().Done():
+		return nil, context.Cause(req.Context())
+	}
+	return c.next.RoundTrip(req)
+}
+
+// Against an account that runs fewer requests at once than Concurrency,
+// the Client's limit drops and the windows that keep slots give them up:
+// the walk runs at the account's pace (close to pages ÷ cap × latency),
+// few requests are refused, and the reader waits little.
+func TestReviewLanesAccountCapBelowConcurrency(t *testing.T) {
+	const latency = 10 * time.Millisecond
+	const hours = 24
+	end := june1.Add(hours * time.Hour)
+	f := newFleetAPI(t, fleetConfig{sims: 60, from: june1, to: end}) // 6 pages an hour
+	for _, tt := range []struct{ cap, concurrency int }{{1, 8}, {2, 8}, {3, 16}, {2, 3}} {
+		opts := hourlyBySim(june1, end, 10, tt.concurrency)
+		acct := &capped{max: tt.cap, latency: latency, next: &wire{}}
+		var took, worst time.Duration
+		synctest.Test(t, func(t *testing.T) {
+			clockAfter(opts.EndTime)
+			client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: acct}))
+			began := time.Now()
+			it := client.ListUsageRecords(context.Background(), &opts)
+			defer it.Stop()
+			n := 0
+			for {
+				at := time.Now()
+				if !it.Next() {
+					break
+				}
+				if n++; n > 1 {
+					worst = max(worst, time.Since(at))
+				}
+			}
+			took = time.Since(began)
+			require.NoError(t, it.Err())
+			require.Equal(t, 60*hours, n)
+		})
+		pages := 6 * hours
+		ideal := time.Duration(pages/tt.cap) * latency
+		t.Logf("cap %d, Concurrency %d: %v (ideal %v), worst reader wait %v, %d served, %d refused",
+			tt.cap, tt.concurrency, took, ideal, worst, acct.served, acct.refused)
+		assert.LessOrEqual(t, acct.peak, tt.cap)
+		assert.LessOrEqual(t, took, ideal*5/4, "cap %d, Concurrency %d", tt.cap, tt.concurrency)
+		assert.LessOrEqual(t, acct.refused*10, acct.served, "cap %d, Concurrency %d", tt.cap, tt.concurrency)
 	}
 }
