@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -98,8 +100,10 @@ func (b *spoiledBody) Close() error { return nil }
 // never during a backoff") and TestWindowedBackoffHoldsNoSlot (the same
 // check with a 503) say otherwise. With Concurrency 1 the whole walk stops
 // for the backoff: no other window's page is fetched between the two tries.
-// Fails every run (deterministic in a synctest bubble). The 503 case is
-// the control: it passes.
+// Fails every run (deterministic in a synctest bubble); it passes once
+// tryBody.Close ends a try whose body was not read to its end as not
+// served (checked by hand, not committed). TestWindowedBackoffHoldsNoSlot,
+// the same walk with a 503, is the control.
 func TestReviewBugServedAnswerCutShortKeepsSlotThroughBackoff(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
@@ -734,4 +738,45 @@ func TestReviewLanesAccountCapBelowConcurrency(t *testing.T) {
 		assert.LessOrEqual(t, took, ideal*5/4, "cap %d, Concurrency %d", tt.cap, tt.concurrency)
 		assert.LessOrEqual(t, acct.refused*10, acct.served, "cap %d, Concurrency %d", tt.cap, tt.concurrency)
 	}
+}
+
+// TestReviewBugDroppedIteratorCrashesSynctestBubble shows that an Iterator
+// dropped without Stop inside a testing/synctest bubble (as this
+// repository's own tests run clients, see bubble_test.go) kills the test
+// process once the garbage collector finds it, even after the bubble
+// ended: the cleanup of newIterator (runtime.AddCleanup -> go p.stop())
+// runs outside the bubble and cancels the pager's context, whose channel
+// belongs to the bubble: "fatal error: close of synctest channel from
+// outside bubble". Windowed and sequential walks alike; not caused by the
+// lanes, but it is the abandoned-iterator path. The crash runs in a child
+// process, so that it fails this test rather than the whole binary. Fails
+// every run.
+func TestReviewBugDroppedIteratorCrashesSynctestBubble(t *testing.T) {
+	if os.Getenv("SUPERSIM_REVIEW_CHILD") == "1" {
+		f := smallFleet(t, fleetConfig{})
+		for _, concurrency := range []int{2, 0} {
+			opts := hourlyBySim(june1, june1.AddDate(0, 0, 2), 10, concurrency)
+			synctest.Test(t, func(t *testing.T) {
+				clockAfter(opts.EndTime)
+				client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: &wire{}}))
+				func() {
+					it := client.ListUsageRecords(context.Background(), &opts)
+					require.True(t, it.Next())
+				}() // dropped without Stop, as Iterator's documentation allows
+				time.Sleep(time.Second)
+				synctest.Wait()
+			})
+		}
+		for range 5 {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond)
+		}
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestReviewBugDroppedIteratorCrashesSynctestBubble$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SUPERSIM_REVIEW_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	assert.NoError(t, err, "the child test process died:\n%s", out)
 }
