@@ -90,21 +90,13 @@ func (b *spoiledBody) Read(p []byte) (int, error) {
 
 func (b *spoiledBody) Close() error { return nil }
 
-// TestReviewBugServedAnswerCutShortKeepsSlotThroughBackoff shows that a
-// window keeps its walk slot while it waits out the backoff of a retry,
-// when the try that failed had a 2xx status: a body cut short
-// (io.ErrUnexpectedEOF) or a per-try timeout while reading the body. The
-// transport ends such a try as "served" (try.end(true) -> Lane.Keep), and
-// the retry's backoff then runs with the slot kept; the documentation
-// ("A slot is held while on the wire and between two pages of a window,
-// never during a backoff") and TestWindowedBackoffHoldsNoSlot (the same
-// check with a 503) say otherwise. With Concurrency 1 the whole walk stops
-// for the backoff: no other window's page is fetched between the two tries.
-// Fails every run (deterministic in a synctest bubble); it passes once
-// tryBody.Close ends a try whose body was not read to its end as not
-// served (checked by hand, not committed). TestWindowedBackoffHoldsNoSlot,
-// the same walk with a 503, is the control.
-func TestReviewBugServedAnswerCutShortKeepsSlotThroughBackoff(t *testing.T) {
+// A window whose try got a 2xx status but whose body was cut short
+// (io.ErrUnexpectedEOF) or timed out while read waits out the retry's
+// backoff without its walk slot, as after a 503: with Concurrency 1 the
+// next window's page is fetched meanwhile. Found by the outside review:
+// such a try ended as served and the window kept its slot (Lane.Keep).
+// TestWindowedBackoffHoldsNoSlot, the same walk with a 503, is the control.
+func TestWindowedAnswerCutShortHoldsNoSlotThroughBackoff(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
 		stall bool
@@ -740,18 +732,15 @@ func TestReviewLanesAccountCapBelowConcurrency(t *testing.T) {
 	}
 }
 
-// TestReviewBugDroppedIteratorCrashesSynctestBubble shows that an Iterator
-// dropped without Stop inside a testing/synctest bubble (as this
-// repository's own tests run clients, see bubble_test.go) kills the test
-// process once the garbage collector finds it, even after the bubble
-// ended: the cleanup of newIterator (runtime.AddCleanup -> go p.stop())
-// runs outside the bubble and cancels the pager's context, whose channel
-// belongs to the bubble: "fatal error: close of synctest channel from
-// outside bubble". Windowed and sequential walks alike; not caused by the
-// lanes, but it is the abandoned-iterator path. The crash runs in a child
-// process, so that it fails this test rather than the whole binary. Fails
-// every run.
-func TestReviewBugDroppedIteratorCrashesSynctestBubble(t *testing.T) {
+// An Iterator dropped without Stop inside a testing/synctest bubble does
+// not kill the process once the garbage collector finds it, after the
+// bubble ended. Found by the outside review: newIterator's cleanup ran
+// outside the bubble and cancelled the pager's context, whose channel
+// belongs to the bubble ("fatal error: close of synctest channel from
+// outside bubble"); Iterators made in a bubble now get no cleanup.
+// Windowed and sequential walks alike. It runs in a child process, so that
+// a crash fails this test rather than the whole binary.
+func TestDroppedIteratorInSynctestBubbleDoesNotCrash(t *testing.T) {
 	if os.Getenv("SUPERSIM_REVIEW_CHILD") == "1" {
 		f := smallFleet(t, fleetConfig{})
 		for _, concurrency := range []int{2, 0} {
@@ -775,7 +764,7 @@ func TestReviewBugDroppedIteratorCrashesSynctestBubble(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestReviewBugDroppedIteratorCrashesSynctestBubble$", "-test.count=1")
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestDroppedIteratorInSynctestBubbleDoesNotCrash$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "SUPERSIM_REVIEW_CHILD=1")
 	out, err := cmd.CombinedOutput()
 	assert.NoError(t, err, "the child test process died:\n%s", out)

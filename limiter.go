@@ -198,10 +198,13 @@ func (b *tryBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Close implements io.Closer.
+// Close implements io.Closer. A body closed before its end (cut short,
+// timed out, or left unread) ends its try as not served, whatever its
+// status: the retry that follows waits out its backoff without the walk's
+// slot, and the try does not raise the limit.
 func (b *tryBody) Close() error {
 	err := b.ReadCloser.Close()
-	b.try.end(b.try.served)
+	b.try.end(false) // a no-op after Read's end at io.EOF
 	return err
 }
 

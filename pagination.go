@@ -56,7 +56,10 @@ type PageMeta struct {
 // false; list again for a new walk. The pages it fetches ahead are fetched
 // on goroutines of its own, which end when the walk ends, fails or is
 // stopped, and, for an Iterator dropped without Stop, soon after the
-// garbage collector finds it unreachable.
+// garbage collector finds it unreachable; except for an Iterator made in a
+// testing/synctest bubble, which only Stop (or the walk's end) ends: the
+// garbage collector's cleanups run outside bubbles, where ending a
+// bubble's fetches is a fatal error.
 type Iterator[T any] struct {
 	pager pager[T] // nil for NewSliceIterator
 
@@ -119,9 +122,21 @@ func newIterator[T any](p pager[T], limit int, start Position) *Iterator[T] {
 	it := &Iterator[T]{pager: p, limit: limit, index: -1, next: start, hasNext: true}
 	// An Iterator dropped before its end without Stop still ends its
 	// fetches once the garbage collector finds it unreachable. The pager
-	// never points back to the Iterator, so this can happen.
-	runtime.AddCleanup(it, func(p pager[T]) { go p.stop() }, p)
+	// never points back to the Iterator, so this can happen. Not in a
+	// synctest bubble: cleanups run outside it, and cancelling the
+	// bubble's context from there would crash the program.
+	if !inSynctestBubble() {
+		runtime.AddCleanup(it, func(p pager[T]) { go p.stop() }, p)
+	}
 	return it
+}
+
+// inSynctestBubble reports whether the calling goroutine runs in a
+// testing/synctest bubble: its fake clock's times carry no monotonic
+// reading, which time.Now gives everywhere else (Round(0) strips it).
+func inSynctestBubble() bool {
+	now := time.Now()
+	return now == now.Round(0)
 }
 
 // Next moves to the next item, fetching the next page when the current one
