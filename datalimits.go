@@ -4,10 +4,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/supersimkit/supersim/internal/limit"
 )
 
 // The data-limit watch: how close each Super SIM is to its fleet's data
@@ -90,9 +93,9 @@ type DataLimitsOptions struct {
 	// those fetched.
 	Periods PeriodCache
 	// Concurrency is how many SIMs' billing periods are fetched at once,
-	// and the Concurrency of each usage walk (one walk at a time): 1 to
-	// MaxConcurrency, or 0 for 8. The Client's adaptive limit applies
-	// beneath it.
+	// and how many usage requests run at once (the usage walks of two
+	// fleets side by side share it): 1 to MaxConcurrency, or 0 for 8. The
+	// Client's adaptive limit applies beneath it.
 	Concurrency int
 	// Now is the time to watch at; zero for time.Now().
 	Now time.Time
@@ -104,7 +107,12 @@ type DataLimitsOptions struct {
 // Sim), one request per SIM for its billing periods unless opts.Periods
 // holds its current one, and per fleet, usage grouped by SIM: by day for
 // the days after each SIM's period started, by hour for the days periods
-// started on. Never one usage walk per SIM.
+// started on. Never one usage walk per SIM. Two fleets' usage is walked at
+// once, the next fleet's starting as one ends, so that one walk's first
+// and last requests, fewer than Concurrency, leave no slot idle; together
+// they have at most Concurrency requests in flight, and hold at most
+// 2 × (11 × max(Concurrency/2, 1) + 2) pages of usage (about 28 MiB at
+// Concurrency 8 with pages of 1000, as one walk at Concurrency 8).
 func (c *Client) DataLimits(ctx context.Context, opts *DataLimitsOptions) ([]SimDataLimit, error) {
 	var o DataLimitsOptions
 	if opts != nil {
@@ -195,32 +203,48 @@ func (c *Client) fleetsAndSims(ctx context.Context, o DataLimitsOptions) (map[st
 // while it holds now, else from the SIM's list, o.Concurrency SIMs at a
 // time. A new SIM has none, and costs no request.
 func (c *Client) currentPeriods(ctx context.Context, o DataLimitsOptions, rows []SimDataLimit) error {
+	uncached := func(yield func(*SimDataLimit) bool) {
+		for i := range rows {
+			if rows[i].Status == SimStatusNew {
+				continue
+			}
+			if p, ok := cachedPeriod(o, rows[i].SimSID); ok {
+				rows[i].PeriodStart, rows[i].PeriodEnd = p.StartTime, p.EndTime
+				continue
+			}
+			if !yield(&rows[i]) {
+				return
+			}
+		}
+	}
+	return each(ctx, o.Concurrency, uncached, func(ctx context.Context, row *SimDataLimit) error {
+		return c.currentPeriod(ctx, o, row)
+	})
+}
+
+// each calls do for every item, n items at a time, and returns the first
+// error: it cancels the context the others run with, and no item starts
+// after it.
+func each[T any](ctx context.Context, n int, items iter.Seq[T], do func(context.Context, T) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	work := make(chan *SimDataLimit)
+	work := make(chan T)
 	var wg sync.WaitGroup
-	for range o.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for row := range work {
-				if err := c.currentPeriod(ctx, o, row); err != nil {
+	for range n {
+		wg.Go(func() {
+			for item := range work {
+				if err := do(ctx, item); err != nil {
 					cancel(err)
 				}
 			}
-		}()
+		})
 	}
-	for i := range rows {
-		if rows[i].Status == SimStatusNew {
-			continue
-		}
-		if p, ok := cachedPeriod(o, rows[i].SimSID); ok {
-			rows[i].PeriodStart, rows[i].PeriodEnd = p.StartTime, p.EndTime
-			continue
-		}
+feed:
+	for item := range items {
 		select {
-		case work <- &rows[i]:
+		case work <- item:
 		case <-ctx.Done():
+			break feed
 		}
 	}
 	close(work)
@@ -258,10 +282,18 @@ func (c *Client) currentPeriod(ctx context.Context, o DataLimitsOptions, row *Si
 	return nil
 }
 
+// fleetsAtOnce is how many fleets' usage a data-limit watch walks side by
+// side: two, so that while one fleet's walk starts or ends with fewer
+// requests than its slots allow, the other's take the slots left.
+const fleetsAtOnce = 2
+
 // usedInPeriods sets each row's UsedBytes from usage grouped by SIM, fleet
-// by fleet: one fleet's walks at a time, each o.Concurrency requests at
-// once, so that the requests in flight and the pages held stay those of
-// one walk however many fleets there are.
+// by fleet, fleetsAtOnce fleets at a time (each fleet's walks one after
+// another). The walks share o.Concurrency slots, the windows opened first
+// served first, and each holds the pages of a walk at Concurrency
+// o.Concurrency/fleetsAtOnce (at least 1): the requests in flight stay
+// o.Concurrency, and the pages held about those of one walk at
+// o.Concurrency, however many fleets there are.
 func (c *Client) usedInPeriods(ctx context.Context, o DataLimitsOptions, rows []SimDataLimit) error {
 	byFleet := map[string]map[string]*SimDataLimit{}
 	for i := range rows {
@@ -274,20 +306,19 @@ func (c *Client) usedInPeriods(ctx context.Context, o DataLimitsOptions, rows []
 		}
 		byFleet[r.FleetSID][r.SimSID] = r
 	}
-	for _, fleet := range slices.Sorted(maps.Keys(byFleet)) {
-		if err := c.usedInFleet(ctx, o, fleet, byFleet[fleet]); err != nil {
-			return err
-		}
-	}
-	return nil
+	slots := c.transport.limits.walkSlots(o.Concurrency)
+	fleets := slices.Values(slices.Sorted(maps.Keys(byFleet)))
+	return each(ctx, fleetsAtOnce, fleets, func(ctx context.Context, fleet string) error {
+		return c.usedInFleet(ctx, o, slots, fleet, byFleet[fleet])
+	})
 }
 
 // usedInFleet sums the fleet's usage into its SIMs' rows: day buckets after
 // the day each SIM's period started on, hour buckets of that day from the
 // period's start floored to the hour. The day walk starts on the day after
 // the earliest start; the hour walks cover the start days, consecutive ones
-// in one walk.
-func (c *Client) usedInFleet(ctx context.Context, o DataLimitsOptions, fleet string, sims map[string]*SimDataLimit) error {
+// in one walk. The walks take their slots from slots.
+func (c *Client) usedInFleet(ctx context.Context, o DataLimitsOptions, slots *limit.Slots, fleet string, sims map[string]*SimDataLimit) error {
 	startDay := func(r *SimDataLimit) time.Time { return r.PeriodStart.Truncate(time.Hour).Truncate(24 * time.Hour) }
 	today := o.Now.Truncate(24 * time.Hour)
 	var days []time.Time
@@ -299,14 +330,14 @@ func (c *Client) usedInFleet(ctx context.Context, o DataLimitsOptions, fleet str
 
 	walk := func(granularity Granularity, start, end time.Time, add func(r *SimDataLimit, bucket time.Time) bool) error {
 		opts := &ListUsageRecordsOptions{Fleet: fleet, Group: GroupSim, Granularity: granularity, StartTime: start,
-			PageSize: MaxPageSize, Concurrency: o.Concurrency}
+			PageSize: MaxPageSize, Concurrency: max(o.Concurrency/fleetsAtOnce, 1)}
 		if c.provider == ProviderKORE {
 			opts.PageSize = MaxKOREPageSize
 		}
 		if end.Before(o.Now) {
 			opts.EndTime = end
 		}
-		for rec, err := range c.ListUsageRecords(ctx, opts).All() {
+		for rec, err := range c.UsageRecords.list(ctx, opts, slots).All() {
 			if err != nil {
 				return err
 			}

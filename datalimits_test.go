@@ -2,6 +2,7 @@ package supersim_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -139,4 +140,93 @@ func TestDataLimitsKeepToConcurrency(t *testing.T) {
 	}
 	require.Greater(t, len(fleets), 2, "several fleets' usage to walk")
 	assert.LessOrEqual(t, srv.Stats().PeakInFlight, 2)
+}
+
+// busyFleets is an account of fleets fleets of sims SIMs each, every SIM
+// active with a period started in the last two days and hourly usage over
+// them: enough usage pages per fleet for a walk to fill 8 slots.
+func busyFleets(fleets, sims int, now time.Time) supersimtest.Account {
+	var a supersimtest.Account
+	sid := func(prefix string, i int) string { return fmt.Sprintf("%s%032x", prefix, i+1) }
+	created := now.AddDate(0, -1, 0)
+	for f := range fleets {
+		a.Fleets = append(a.Fleets, supersimtest.Fleet{SID: sid("HF", f), UniqueName: fmt.Sprint("fleet-", f), DataEnabled: true,
+			DataLimit: 100, NetworkAccessProfileSID: sid("HA", 0), DateCreated: created, DateUpdated: created})
+	}
+	first := now.Truncate(time.Hour).Add(-48 * time.Hour)
+	for i := range fleets * sims {
+		s := supersimtest.Sim{SID: sid("HS", i), UniqueName: fmt.Sprint("sim-", i), Status: "active", FleetSID: sid("HF", i%fleets),
+			DateCreated: created, DateUpdated: created}
+		a.Sims = append(a.Sims, s)
+		start := first.Add(time.Duration(i%47)*time.Hour + 17*time.Second)
+		a.BillingPeriods = append(a.BillingPeriods, supersimtest.BillingPeriod{SID: sid("HB", i), SimSID: s.SID, StartTime: start,
+			EndTime: start.AddDate(0, 1, 0), PeriodType: "active", DateCreated: start, DateUpdated: start})
+		for h := range 48 {
+			a.Samples = append(a.Samples, supersimtest.Sample{Sim: s.SID, Fleet: s.FleetSID, Network: sid("HW", 0), IsoCountry: "FR",
+				Hour: first.Add(time.Duration(h) * time.Hour), Upload: 100, Download: 1000, Billed: supersim.MustParseDecimal("0.01"), Currency: "USD"})
+		}
+	}
+	return a
+}
+
+// TestDataLimitsShareConcurrencyAcrossFleets checks the default watch on
+// fleets whose usage walks fill 8 slots each: two fleets' walks run side
+// by side and share the watch's 8 requests in flight (with slots of their
+// own, they held 16).
+func TestDataLimitsShareConcurrencyAcrossFleets(t *testing.T) {
+	t.Parallel()
+	now := time.Now().UTC()
+	srv := supersimtest.NewServer(supersimtest.WithAccount(busyFleets(4, 200, now)))
+	defer srv.Close()
+	srv.SetLatency(5 * time.Millisecond) // requests overlap
+	client, err := srv.Client()
+	require.NoError(t, err)
+	cache := &supersim.PeriodsInMemory{}
+	first, err := client.DataLimits(context.Background(), &supersim.DataLimitsOptions{Periods: cache, Now: now})
+	require.NoError(t, err)
+	before := len(srv.Requests())
+	again, err := client.DataLimits(context.Background(), &supersim.DataLimitsOptions{Periods: cache, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+	assert.LessOrEqual(t, srv.Stats().PeakInFlight, 8)
+	pages := 0
+	for _, r := range srv.Requests()[before:] {
+		if r.Path == "/v1/UsageRecords" {
+			pages++
+		}
+	}
+	assert.Greater(t, pages, 4*16, "each fleet's walks have pages enough for 16 slots")
+}
+
+// TestDataLimitsWalkEachFleetsUsageOnce checks that walks side by side
+// cost what walks one after another did: each fleet's usage is asked for
+// once, its windows (the first page of each: no PageToken) disjoint.
+func TestDataLimitsWalkEachFleetsUsageOnce(t *testing.T) {
+	t.Parallel()
+	srv := supersimtest.NewServer()
+	defer srv.Close()
+	client, err := srv.Client()
+	require.NoError(t, err)
+	_, err = client.DataLimits(context.Background(), nil)
+	require.NoError(t, err)
+	type window struct{ start, end time.Time }
+	windows := map[string][]window{} // by fleet and granularity
+	fleets := map[string]bool{}
+	for _, r := range srv.Requests() {
+		q := r.Query
+		if r.Path != "/v1/UsageRecords" || q.Get("PageToken") != "" {
+			continue
+		}
+		start, err := time.Parse(time.RFC3339, q.Get("StartTime"))
+		require.NoError(t, err)
+		end, err := time.Parse(time.RFC3339, q.Get("EndTime"))
+		require.NoError(t, err)
+		key := q.Get("Fleet") + " " + q.Get("Granularity")
+		for _, w := range windows[key] {
+			assert.False(t, start.Before(w.end) && w.start.Before(end), "%s: [%v, %v) overlaps [%v, %v)", key, start, end, w.start, w.end)
+		}
+		windows[key] = append(windows[key], window{start, end})
+		fleets[q.Get("Fleet")] = true
+	}
+	assert.Greater(t, len(fleets), 2, "several fleets walked")
 }

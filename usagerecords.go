@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/supersimkit/supersim/internal/apirules"
+	"github.com/supersimkit/supersim/internal/limit"
 	"github.com/supersimkit/supersim/internal/window"
 )
 
@@ -230,6 +231,12 @@ type Period struct {
 // Concurrency). See
 // https://www.twilio.com/docs/iot/supersim/api/usagerecord-resource#read-multiple-usagerecord-resources
 func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOptions) *Iterator[UsageRecord] {
+	return s.list(ctx, opts, nil)
+}
+
+// list is List; a windowed walk takes its slots from slots if not nil
+// (shared with other walks), else has Concurrency slots of its own.
+func (s *UsageRecordsService) list(ctx context.Context, opts *ListUsageRecordsOptions, slots *limit.Slots) *Iterator[UsageRecord] {
 	o, q, err := prepare(s.client, usageRecords, usageRecordsPath, opts)
 	if err != nil {
 		return NewSliceIterator[UsageRecord](nil, err)
@@ -244,8 +251,10 @@ func (s *UsageRecordsService) List(ctx context.Context, opts *ListUsageRecordsOp
 		filters, err := encodeFilters(&in)
 		return listFetcher(s.client.transport, usageRecordsPath, filters, o.PageSize, usageRecords.decode), err
 	}
-	pager := newWindowedPager(ctx, w, query, recordBucket, s.client.transport.limits.walkSlots(o.Concurrency),
-		o.Concurrency, o.MaxRecords)
+	if slots == nil {
+		slots = s.client.transport.limits.walkSlots(o.Concurrency)
+	}
+	pager := newWindowedPager(ctx, w, query, recordBucket, slots, o.Concurrency, o.MaxRecords)
 	it := newIterator[UsageRecord](pager, o.MaxRecords, w.start)
 	it.query = q.digest
 	return it

@@ -45,7 +45,8 @@ const blindWindows = limit.InitialLimit
 // open while fewer than the walk's slots plus spareWindows have pages to
 // fetch. Each try of a fetch takes one of the walk's slots (Concurrency,
 // or fewer while the Client's limit is lower) through its window's
-// [limit.Lane]: slots go to windows in walk order as their fetches start,
+// [limit.Lane]: slots go to windows in walk order as their fetches start
+// (in the order windows opened, whichever walk, when walks share slots),
 // and a window keeps its slot from one page to its next unless an earlier
 // window waits for one, so that the earliest windows are fetched page
 // after page rather than by turns with later ones. A slot is held while
@@ -70,7 +71,6 @@ type windowedPager[T any] struct {
 	mu       sync.Mutex
 	planner  *window.Planner
 	windows  []*windowRun[T] // open, not yet handed out whole, newest first
-	opened   int             // windows opened so far: the next one's place in the walk order
 	fetching int             // fetches running
 	held     int             // pages fetched, not yet handed out
 	handed   int             // items handed out
@@ -182,8 +182,7 @@ func windowPosition(win window.Window, pos Position) Position {
 
 // open adds the window win to the walk; w.mu is held (or w is new).
 func (w *windowedPager[T]) open(win window.Window) *windowRun[T] {
-	run := &windowRun[T]{win: win, lane: w.slots.Lane(w.opened)}
-	w.opened++
+	run := &windowRun[T]{win: win, lane: w.slots.NextLane()}
 	fetch, err := w.query(win)
 	run.walk.fetch, run.err = fetch, err
 	w.windows = append(w.windows, run)

@@ -74,8 +74,8 @@ func limitsBenchSIMs(b *testing.B) int {
 // pages of usage, Sims and Fleets, its wall time against the ideal
 // (requests × 50 ms / 8), the command's peak heap (the largest heap the Go
 // runtime's GC trace reports) and the most requests the fake API had in
-// flight at once (the fleets' usage walks run side by side, each 8 at a
-// time). Targets: first run ≤
+// flight at once (two fleets' usage walks run side by side, sharing the
+// 8). Targets: first run ≤
 // SIMs + 2 × pages requests, second ≤ pages + 10, the first's wall ≤ 1.3 ×
 // ideal, heap ≤ 64 MiB. LIMITS_BENCH_SIMS sets another number of SIMs.
 //

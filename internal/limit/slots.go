@@ -18,6 +18,7 @@ type Slots struct {
 	bound func() int
 	inUse int // handed out, or kept by a lane
 	queue queue
+	lanes int // lanes made by NextLane so far
 }
 
 // NewSlots returns n slots, further bounded by bound if it is not nil.
@@ -80,6 +81,16 @@ type Lane struct {
 
 // Lane returns a line of requests at priority prio: lower goes first.
 func (s *Slots) Lane(prio int) *Lane { return &Lane{slots: s, prio: prio} }
+
+// NextLane returns a line of requests after every lane NextLane made
+// before: walks that share the slots get them in the order their windows
+// opened, whichever walk opened them.
+func (s *Slots) NextLane() *Lane {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lanes++
+	return s.Lane(s.lanes - 1)
+}
 
 // mayKeep reports whether the lane may keep the slot it holds; s.mu is
 // held.
