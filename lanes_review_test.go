@@ -743,6 +743,7 @@ func TestReviewLanesAccountCapBelowConcurrency(t *testing.T) {
 func TestDroppedIteratorInSynctestBubbleDoesNotCrash(t *testing.T) {
 	if os.Getenv("SUPERSIM_REVIEW_CHILD") == "1" {
 		f := smallFleet(t, fleetConfig{})
+		collected := make(chan struct{}, 2) // made outside the bubbles: each iterator's own cleanup signals it
 		for _, concurrency := range []int{2, 0} {
 			opts := hourlyBySim(june1, june1.AddDate(0, 0, 2), 10, concurrency)
 			synctest.Test(t, func(t *testing.T) {
@@ -750,15 +751,27 @@ func TestDroppedIteratorInSynctestBubbleDoesNotCrash(t *testing.T) {
 				client := f.client(t, supersim.WithHTTPClient(&http.Client{Transport: &wire{}}))
 				func() {
 					it := client.ListUsageRecords(context.Background(), &opts)
+					runtime.AddCleanup(it, func(ch chan struct{}) { ch <- struct{}{} }, collected)
 					require.True(t, it.Next())
 				}() // dropped without Stop, as Iterator's documentation allows
 				time.Sleep(time.Second)
 				synctest.Wait()
 			})
 		}
-		for range 5 {
+		deadline := time.After(time.Minute) // bounds a hang only: the parent gives the child 2 minutes
+		for seen := 0; seen < 2; { // until the garbage collector found both iterators
 			runtime.GC()
-			time.Sleep(10 * time.Millisecond)
+			select {
+			case <-collected:
+				seen++
+			case <-time.After(10 * time.Millisecond): // a poll interval, not a verdict
+			case <-deadline:
+				t.Fatal("the garbage collector never found the dropped iterators")
+			}
+		}
+		for range 5 { // let any cleanup the SDK registered run its stop
+			runtime.GC()
+			runtime.Gosched()
 		}
 		return
 	}
