@@ -759,7 +759,7 @@ func TestDroppedIteratorInSynctestBubbleDoesNotCrash(t *testing.T) {
 			})
 		}
 		deadline := time.After(time.Minute) // bounds a hang only: the parent gives the child 2 minutes
-		for seen := 0; seen < 2; { // until the garbage collector found both iterators
+		for seen := 0; seen < 2; {          // until the garbage collector found both iterators
 			runtime.GC()
 			select {
 			case <-collected:
